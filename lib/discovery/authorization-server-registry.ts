@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { AuthenticationFailure, AuthorizationServerUnavailableFailure } from '../errors/authentication-failures.js';
+import { MCP_AUTH_LOGGER_CONTEXT } from '../mcp-auth.constants.js';
+import type { AuthorizationServerMetadata } from '../options/mcp-auth-options.interface.js';
+import type { ResolvedMcpAuthOptions } from '../options/resolved-options.js';
+import { discoverAuthorizationServer, type DiscoveredAuthorizationServer } from './discover-authorization-server.js';
+
+type Entry =
+  | { state: 'ready'; server: DiscoveredAuthorizationServer }
+  | { state: 'pending'; promise: Promise<DiscoveredAuthorizationServer> }
+  | { state: 'failed'; retryAt: number; reason: string };
+
+/**
+ * The trusted authorization servers and their discovered metadata. Filled at bootstrap: fail-fast by
+ * default, or in lazy mode started in the background and retried on first use (single-flight, at most
+ * once per `retryAfterSeconds`), so a late-starting authorization server is picked up without a restart.
+ */
+export class AuthorizationServerRegistry {
+  private readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly options: ResolvedMcpAuthOptions) {}
+
+  /** Discovers every trusted server. In fail-fast mode a failure rejects and the application does not start. */
+  async initialize(): Promise<void> {
+    const discoveries = [...this.options.authorizationServers.keys()].map((issuer) => this.discover(issuer));
+    if (this.options.discovery.failFast) {
+      await Promise.all(discoveries);
+    } else {
+      // Lazy mode: failures are logged and retried on first use.
+      for (const discovery of discoveries) discovery.catch(() => undefined);
+    }
+  }
+
+  /** Whether tokens from this issuer may be considered at all (exact string match, no normalisation). */
+  isTrusted(issuer: string): boolean {
+    return this.options.authorizationServers.has(issuer);
+  }
+
+  /** The metadata of a trusted issuer, discovering it now if lazy discovery has not succeeded yet. */
+  async metadataFor(issuer: string): Promise<Readonly<AuthorizationServerMetadata>> {
+    const entry = this.entries.get(issuer);
+    if (entry?.state === 'ready') return entry.server.metadata;
+    if (entry?.state === 'pending') return (await this.awaitDiscovery(entry.promise)).metadata;
+    if (entry?.state === 'failed' && Date.now() < entry.retryAt) {
+      throw new AuthorizationServerUnavailableFailure(`Authorization server ${issuer} is not discovered yet: ${entry.reason}`);
+    }
+    return (await this.awaitDiscovery(this.discover(issuer))).metadata;
+  }
+
+  /** Discovered metadata of every issuer that is ready, for diagnostics and the verifier's key prefetch. */
+  readyServers(): Array<[issuer: string, metadata: Readonly<AuthorizationServerMetadata>]> {
+    const ready: Array<[string, Readonly<AuthorizationServerMetadata>]> = [];
+    for (const [issuer, entry] of this.entries) if (entry.state === 'ready') ready.push([issuer, entry.server.metadata]);
+    return ready;
+  }
+
+  private discover(issuer: string): Promise<DiscoveredAuthorizationServer> {
+    const server = this.options.authorizationServers.get(issuer)!;
+    const resources = this.options.resources.filter((resource) => resource.issuers.includes(issuer)).map((resource) => resource.resource);
+    const promise = discoverAuthorizationServer(server, {
+      options: this.options.discovery,
+      resources,
+      allowInsecureHttp: this.options.allowInsecureHttp,
+    }).then(
+      (discovered) => {
+        this.entries.set(issuer, { state: 'ready', server: discovered });
+        for (const warning of discovered.warnings) this.logger.warn(warning);
+        this.logger.log(`Discovered authorization server ${issuer} (${discovered.source})`);
+        return discovered;
+      },
+      (error: Error) => {
+        const retryAt = Date.now() + this.options.retryAfterSeconds * 1000;
+        this.entries.set(issuer, { state: 'failed', retryAt, reason: error.message.split('\n')[0] ?? 'unknown' });
+        if (!this.options.discovery.failFast) this.logger.error(`${error.message}\nWill retry on first use.`);
+        throw error;
+      },
+    );
+    this.entries.set(issuer, { state: 'pending', promise });
+    return promise;
+  }
+
+  /** At request time a discovery failure is an outage (503), never a token error. */
+  private async awaitDiscovery(promise: Promise<DiscoveredAuthorizationServer>): Promise<DiscoveredAuthorizationServer> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (error instanceof AuthenticationFailure) throw error;
+      throw new AuthorizationServerUnavailableFailure(error instanceof Error ? error.message.split('\n')[0]! : 'Discovery failed');
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/** What the request's credentials turned out to be. */
+export type AuthorizationHeaderParseResult =
+  | { kind: 'bearer'; token: string }
+  /** No Authorization header, an empty one, or another scheme (e.g. `Basic`): a bare challenge. */
+  | { kind: 'absent' }
+  /** A header that claims Bearer but breaks the syntax, or more than one header: 400. */
+  | { kind: 'malformed'; reason: string };
+
+/**
+ * Longest token we are willing to look at. Real access tokens stay well under this (an Entra token with
+ * group claims is a few KB); anything longer is rejected before any parsing or cryptography.
+ */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+// OAuth 2.1 §5.1.1: credentials = "Bearer" 1*SP b64token; b64token (token68) = 1*(ALPHA/DIGIT/"-._~+/") *"=".
+const BEARER_SCHEME = /^bearer(?: +|$)/i;
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+const SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
+
+/**
+ * Parses the Authorization header values of one request. Takes every value that arrived (Node keeps only
+ * the first `Authorization` header in `req.headers`, so the caller passes what `rawHeaders` holds).
+ */
+export function parseAuthorizationHeader(values: readonly string[]): AuthorizationHeaderParseResult {
+  if (values.length > 1) return { kind: 'malformed', reason: 'More than one Authorization header' };
+  const value = values[0];
+  if (value === undefined || value.trim() === '') return { kind: 'absent' };
+
+  const scheme = SCHEME.exec(value);
+  if (!BEARER_SCHEME.test(value)) {
+    // Another scheme is "no Bearer credentials" (RFC 6750 §3.1); garbage with no scheme at all is malformed.
+    return scheme && (value.length === scheme[0].length || value[scheme[0].length] === ' ')
+      ? { kind: 'absent' }
+      : { kind: 'malformed', reason: 'The Authorization header has no valid scheme' };
+  }
+
+  const token = value.slice(value.search(/ |$/)).replace(/^ +/, '');
+  if (token === '') return { kind: 'malformed', reason: 'The Bearer credentials are empty' };
+  if (token.length > MAX_TOKEN_LENGTH) return { kind: 'malformed', reason: 'The bearer token is too long' };
+  if (!TOKEN68.test(token)) return { kind: 'malformed', reason: 'The bearer token is not token68 syntax' };
+  return { kind: 'bearer', token };
+}

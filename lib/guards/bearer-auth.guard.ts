@@ -1,0 +1,122 @@
+import { HttpException, Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ProtectedResource } from '../decorators/protected-resource.decorator.js';
+import { RequiredScopes } from '../decorators/require-scopes.decorator.js';
+import {
+  AuthenticationFailure,
+  InsufficientScopeFailure,
+  InvalidRequestFailure,
+  MissingCredentialsFailure,
+} from '../errors/authentication-failures.js';
+import { failureResponse } from '../http/failure-response.js';
+import { authorizationHeaderValues, requestPath, setResponseHeader, type HttpRequestLike, type HttpResponseLike } from '../http/request-access.js';
+import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
+import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
+import { missingScopes, unionScopes } from '../scopes/scope-matching.js';
+import { AccessTokenVerifier } from '../verification/access-token-verifier.js';
+import type { AuthInfo } from '../verification/auth-info.interface.js';
+import { parseAuthorizationHeader } from './authorization-header.js';
+import { resourceForRoute } from './resource-for-route.js';
+
+/**
+ * Lets a request through only with a valid bearer token for the route's protected resource, carrying
+ * every scope the route requires. On success `req.auth` holds the caller's {@link AuthInfo} (the MCP SDK
+ * reads it there); on failure the response carries an exact RFC 6750 / RFC 9728 challenge.
+ *
+ * Every request is authenticated on its own (T15): nothing is remembered per connection or session.
+ * Subclass it to change a step; the protected methods are the seams.
+ */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  protected readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
+
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly verifier: AccessTokenVerifier,
+    @Inject(MCP_AUTH_RESOLVED_OPTIONS) protected readonly options: ResolvedMcpAuthOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = this.getRequest(context);
+    const resource = this.getResource(context, request);
+    const required = this.getRequiredScopes(context);
+    try {
+      const token = this.extractToken(request);
+      const auth = await this.verifyToken(token, resource);
+      // Expiry and signature come first: an expired token is a 401 even if it also lacks scopes.
+      const missing = missingScopes(required, auth.scopes, this.options.scopeHierarchy);
+      if (missing.length > 0) throw new InsufficientScopeFailure(required);
+      this.attachAuthInfo(request, auth);
+      return true;
+    } catch (error) {
+      if (!(error instanceof AuthenticationFailure)) throw error;
+      return this.onAuthenticationFailure(error, context, resource, required);
+    }
+  }
+
+  /** The HTTP request; override for other transports. */
+  protected getRequest(context: ExecutionContext): HttpRequestLike {
+    return context.switchToHttp().getRequest<HttpRequestLike>();
+  }
+
+  /** The bearer token from the Authorization header; never from the query string or body (T2). */
+  protected extractToken(request: HttpRequestLike): string {
+    const credentials = parseAuthorizationHeader(authorizationHeaderValues(request));
+    if (credentials.kind === 'absent') throw new MissingCredentialsFailure('No bearer token in the Authorization header');
+    if (credentials.kind === 'malformed') throw new InvalidRequestFailure(credentials.reason);
+    return credentials.token;
+  }
+
+  /** Verifies the token for the resource. */
+  protected verifyToken(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    return this.verifier.verify(token, resource);
+  }
+
+  /** Every scope the route needs: `@RequireScopes()` on the class ∪ on the handler. */
+  protected getRequiredScopes(context: ExecutionContext): string[] {
+    return unionScopes(
+      this.reflector.get(RequiredScopes, context.getClass()),
+      this.reflector.get(RequiredScopes, context.getHandler()),
+    );
+  }
+
+  /** Exposes the caller to the handler and to MCP SDK transports (which read the Node request's `auth`). */
+  protected attachAuthInfo(request: HttpRequestLike, auth: AuthInfo): void {
+    request.auth = auth;
+    if (request.raw) request.raw.auth = auth;
+  }
+
+  /** Writes the challenge headers and throws the HTTP error. Override to change the response. */
+  protected onAuthenticationFailure(
+    failure: AuthenticationFailure,
+    context: ExecutionContext,
+    resource: ResolvedProtectedResource,
+    requiredScopes: readonly string[],
+  ): never {
+    const response = failureResponse(failure, {
+      resourceMetadataUrl: resource.metadataUrl,
+      challengeScopes: requiredScopes.length > 0 ? requiredScopes : resource.scopesSupported,
+      showErrorDetails: this.options.showErrorDetails,
+      retryAfterSeconds: this.options.retryAfterSeconds,
+    });
+    const httpResponse = context.switchToHttp().getResponse<HttpResponseLike>();
+    for (const [name, value] of Object.entries(response.headers)) setResponseHeader(httpResponse, name, value);
+    // Only our own wording reaches the log: never the token, never a third-party message.
+    if (failure.status === 503) this.logger.warn(`Request refused with 503: ${failure.detail}`);
+    else this.logger.debug?.(`Request refused with ${failure.status}: ${failure.detail}`);
+    throw new HttpException(response.body, response.status);
+  }
+
+  private getResource(context: ExecutionContext, request: HttpRequestLike): ResolvedProtectedResource {
+    const declared = this.reflector.getAllAndOverride(ProtectedResource, [context.getHandler(), context.getClass()]);
+    const resource = resourceForRoute(this.options.resources, declared, requestPath(request));
+    if (!resource) {
+      const which = declared === undefined ? `no resource matches the path ${requestPath(request)}` : `"${declared}" is not configured`;
+      throw new Error(
+        `BearerAuthGuard on ${context.getClass().name}.${context.getHandler().name}: ${which}. ` +
+          'Name the resource with @ProtectedResource(<resource identifier>) or configure it in McpAuthModule.',
+      );
+    }
+    return resource;
+  }
+}

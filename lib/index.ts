@@ -1,0 +1,62 @@
+/** The module: `McpAuthModule.forRoot()` / `forRootAsync()`. */
+export { McpAuthModule } from './mcp-auth.module.js';
+/** Options accepted by `forRootAsync()` and the extras (`isGlobal`, `verifier`). */
+export type { McpAuthModuleAsyncOptions, McpAuthModuleExtras } from './mcp-auth.module-definition.js';
+/** Injection token of the raw options, for `provideInjectionTokensFrom` and tests. */
+export { MCP_AUTH_MODULE_OPTIONS } from './mcp-auth.module-definition.js';
+/** Injection token of the validated options with defaults applied. */
+export { MCP_AUTH_RESOLVED_OPTIONS, PROTECTED_RESOURCE_WELL_KNOWN, DEFAULT_ALLOWED_ALGORITHMS } from './mcp-auth.constants.js';
+
+/** Option types. */
+export type {
+  AuthorizationServerMetadata,
+  AuthorizationServerOptions,
+  DiscoveryOptions,
+  JwtVerificationOptions,
+  MappedClaims,
+  McpAuthModuleOptions,
+  ProtectedResourceOptions,
+} from './options/mcp-auth-options.interface.js';
+/** The options after validation; what custom verifiers and guards receive. */
+export type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from './options/resolved-options.js';
+
+/** The guard that protects routes. */
+export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
+/** Scopes a route or tool requires (class ∪ method, all of them). */
+export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
+/** The caller's verified identity, as a parameter decorator and as a type. */
+export { AuthInfo } from './decorators/auth-info.decorator.js';
+/** Names the protected resource a controller serves, when several are configured. */
+export { ProtectedResource } from './decorators/protected-resource.decorator.js';
+/** The current caller from any provider during a request. */
+export { McpAuthContext } from './context/mcp-auth-context.js';
+/** Scope challenges for MCP SDK v2 tools, from `@RequireScopes()`. */
+export { McpToolScopes, type ToolScopeChallenge, type ToolScopeChallengeHandler } from './tools/mcp-tool-scopes.js';
+
+/** Verification: the swappable verifier, the default JWT one, and the MCP SDK adapter. */
+export { AccessTokenVerifier } from './verification/access-token-verifier.js';
+export { JwtAccessTokenVerifier } from './verification/jwt-access-token-verifier.js';
+export { McpSdkTokenVerifier, type OAuthTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
+/** Build an AuthInfo from verified claims (for custom verifiers). */
+export { authInfoFromClaims, scopesFromClaims } from './verification/token-claims.js';
+/** The discovered authorization servers. */
+export { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
+
+/** Failures a verifier throws, mapped by the guard to 400 / 401 / 403 / 503. */
+export {
+  AuthenticationFailure,
+  AuthorizationServerUnavailableFailure,
+  InsufficientScopeFailure,
+  InvalidRequestFailure,
+  InvalidTokenFailure,
+  MissingCredentialsFailure,
+} from './errors/authentication-failures.js';
+/** Bootstrap errors. */
+export { McpAuthOptionsError } from './errors/invalid-options.error.js';
+export { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from './errors/discovery.error.js';
+
+/** Pure helpers, for applications that build their own HTTP layer. */
+export { buildBearerChallenge, type BearerChallenge } from './http/www-authenticate.header.js';
+export { buildProtectedResourceMetadata, type ProtectedResourceMetadata } from './protected-resource/protected-resource-metadata.js';
+export { protectedResourceMetadataPath, protectedResourceMetadataUrl } from './protected-resource/metadata-url.js';
+export { authorizationServerMetadataUrls } from './discovery/discovery-urls.js';

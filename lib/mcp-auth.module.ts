@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { McpAuthContext } from './context/mcp-auth-context.js';
+import { McpAuthContextInterceptor } from './context/mcp-auth-context.interceptor.js';
+import { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
+import { BearerAuthGuard } from './guards/bearer-auth.guard.js';
+import { MCP_AUTH_RESOLVED_OPTIONS } from './mcp-auth.constants.js';
+import { ConfigurableMcpAuthModule } from './mcp-auth.module-definition.js';
+import { accessTokenVerifierProvider, authorizationServerRegistryProvider, resolvedOptionsProvider } from './mcp-auth.providers.js';
+import { ProtectedResourceMetadataRoutes } from './protected-resource/protected-resource-metadata.routes.js';
+import { McpToolScopes } from './tools/mcp-tool-scopes.js';
+import { ToolMethodEnforcer } from './tools/tool-method-enforcer.js';
+import { AccessTokenVerifier } from './verification/access-token-verifier.js';
+import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
+
+/**
+ * Makes the application an OAuth 2.1 protected resource for MCP: discovers the trusted authorization
+ * servers at bootstrap, serves RFC 9728 metadata, and provides `BearerAuthGuard`, `McpAuthContext` and
+ * `McpToolScopes` to the modules that import it.
+ *
+ * ```ts
+ * McpAuthModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({
+ *     protectedResources: [{ resource: 'https://api.example.com/mcp', authorizationServers: [config.get('ISSUER')] }],
+ *   }),
+ * })
+ * ```
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    resolvedOptionsProvider,
+    authorizationServerRegistryProvider,
+    accessTokenVerifierProvider,
+    BearerAuthGuard,
+    McpAuthContext,
+    McpToolScopes,
+    McpSdkTokenVerifier,
+    ToolMethodEnforcer,
+    ProtectedResourceMetadataRoutes,
+    // Makes req.auth the current AuthInfo of McpAuthContext for the handler; a no-op on other routes.
+    { provide: APP_INTERCEPTOR, useClass: McpAuthContextInterceptor },
+  ],
+  exports: [
+    MCP_AUTH_RESOLVED_OPTIONS,
+    AuthorizationServerRegistry,
+    AccessTokenVerifier,
+    BearerAuthGuard,
+    McpAuthContext,
+    McpToolScopes,
+    McpSdkTokenVerifier,
+  ],
+})
+export class McpAuthModule extends ConfigurableMcpAuthModule {}

@@ -1,0 +1,147 @@
+/**
+ * Authorization server metadata (RFC 8414 / OpenID Connect Discovery). Only the fields this library reads
+ * are typed; every other field of the document is kept as-is.
+ */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  jwks_uri?: string;
+  introspection_endpoint?: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  registration_endpoint?: string;
+  scopes_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  client_id_metadata_document_supported?: boolean;
+  protected_resources?: string[];
+  [field: string]: unknown;
+}
+
+/** A trusted authorization server, when a plain issuer string is not enough. */
+export interface AuthorizationServerOptions {
+  /** The issuer identifier, compared byte-for-byte with the metadata's `issuer` and every token's `iss`. */
+  issuer: string;
+  /**
+   * Fetch the metadata from this URL instead of the well-known URLs derived from the issuer, for
+   * split-horizon deployments where the public issuer is not reachable from inside the cluster.
+   * The document's `issuer` must still equal {@link issuer}.
+   */
+  metadataUrl?: string;
+  /** Use this metadata as-is and never fetch it (no discovery). Its `issuer` must equal {@link issuer}. */
+  metadata?: AuthorizationServerMetadata;
+}
+
+/** One protected resource (RFC 9728): a URL clients call, with the authorization servers it trusts. */
+export interface ProtectedResourceOptions {
+  /**
+   * The canonical resource identifier, e.g. `https://api.example.com/mcp`. Served byte-identical as the
+   * PRM `resource`, accepted as the token audience, and used to derive the metadata URL.
+   */
+  resource: string;
+  /** The trusted authorization servers (issuer identifiers), discovered at bootstrap. At least one. */
+  authorizationServers: Array<string | AuthorizationServerOptions>;
+  /**
+   * Extra accepted audiences, for authorization servers that stamp another identifier (`api://…`,
+   * a trailing-slash variant). The resource identifier is always accepted; nothing is fuzzy-matched.
+   */
+  audiences?: string[];
+  /** Scopes this resource understands; advertised in the PRM and used in challenges without route scopes. */
+  scopesSupported?: string[];
+  /** Human-readable name (RFC 9728 `resource_name`). */
+  resourceName?: string;
+  /** RFC 9728 `resource_documentation`. */
+  resourceDocumentation?: string;
+  /** RFC 9728 `resource_policy_uri`. */
+  resourcePolicyUri?: string;
+  /** RFC 9728 `resource_tos_uri`. */
+  resourceTosUri?: string;
+  /** RFC 9728 `jwks_uri`: the resource server's own keys (never the AS's). Must be https. */
+  jwksUri?: string;
+  /** RFC 9728 `resource_signing_alg_values_supported`; `none` is refused. */
+  resourceSigningAlgValuesSupported?: string[];
+  /** RFC 9728 `authorization_details_types_supported`. */
+  authorizationDetailsTypesSupported?: string[];
+  /** RFC 9728 `tls_client_certificate_bound_access_tokens`. */
+  tlsClientCertificateBoundAccessTokens?: boolean;
+  /** Further metadata fields, passed through into the PRM document unchanged (RFC 9728 §3.2). */
+  additionalMetadata?: Record<string, unknown>;
+}
+
+/** How authorization server metadata is discovered. */
+export interface DiscoveryOptions {
+  /** Per-request timeout in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Retries after the first failed round over all candidate URLs. Default 2. */
+  retries?: number;
+  /** Delay before the first retry in milliseconds; doubled for every further retry. Default 250. */
+  retryDelayMs?: number;
+  /**
+   * `true` (default): bootstrap fails with a named error if an authorization server can't be discovered.
+   * `false`: the application starts anyway and discovery is retried on first use (tokens meanwhile get 503).
+   */
+  failFast?: boolean;
+  /**
+   * Adjust a discovered document before it is validated and frozen, for providers that publish incomplete
+   * metadata. May be async. The `issuer` must stay the configured one.
+   */
+  transformMetadata?: (
+    metadata: AuthorizationServerMetadata,
+    issuer: string,
+  ) => AuthorizationServerMetadata | Promise<AuthorizationServerMetadata>;
+}
+
+/** How access-token JWTs are verified. Secure defaults; every relaxation is explicit. */
+export interface JwtVerificationOptions {
+  /** Accepted JWS algorithms. Default: RS*, PS*, ES*, EdDSA. `none` and HMAC are always refused. */
+  algorithms?: string[];
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. Default 5. */
+  clockToleranceSeconds?: number;
+  /** Refuse tokens whose `iat` is older than this many seconds. Off by default. */
+  maxTokenAgeSeconds?: number;
+  /**
+   * `typ` header policy. `lenient` (default) accepts `at+jwt`, `application/at+jwt`, `JWT` or no `typ`;
+   * `strict` accepts only the RFC 9068 values.
+   */
+  typ?: 'lenient' | 'strict';
+  /** Claims that must be present besides `exp`, `iss` and `aud` (e.g. the RFC 9068 set). Default none. */
+  requiredClaims?: string[];
+  /** Minimum seconds between two JWKS refetches triggered by an unknown `kid`. Default 30. */
+  jwksCooldownSeconds?: number;
+  /** Seconds after which a cached JWKS is refreshed on use. Default 600. */
+  jwksCacheMaxAgeSeconds?: number;
+}
+
+/** What a claims mapper may override in the `AuthInfo` built from a token. */
+export interface MappedClaims {
+  scopes?: string[];
+  clientId?: string;
+  subject?: string;
+}
+
+/** Options of {@link McpAuthModule}. */
+export interface McpAuthModuleOptions {
+  /** The protected resources this application serves. At least one. */
+  protectedResources: ProtectedResourceOptions[];
+  /** Discovery behaviour shared by every authorization server. */
+  discovery?: DiscoveryOptions;
+  /** JWT verification policy. */
+  jwt?: JwtVerificationOptions;
+  /**
+   * Scope hierarchy: each key is a broader scope that implies the listed narrower ones (transitively),
+   * e.g. `{ 'notes:admin': ['write:notes'], 'write:notes': ['read:notes'] }` (MCP 2026-07-28).
+   */
+  scopeHierarchy?: Record<string, string[]>;
+  /**
+   * Where the token's claim `scope` (space-separated string) or `scp` (array or string) is not where a
+   * provider puts scopes or the client id, map them here (Auth0 `permissions`, Keycloak roles, Entra `appid`).
+   */
+  mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims;
+  /** Put the reason of a rejection in `error_description`. Default false: a generic description only. */
+  showErrorDetails?: boolean;
+  /**
+   * Allow `http://` issuers and endpoints on non-loopback hosts. Never in production. Loopback
+   * (`127.0.0.1`, `localhost`, `[::1]`) is always allowed, for development.
+   */
+  allowInsecureHttp?: boolean;
+  /** Seconds advertised in `Retry-After` when the authorization server can't be reached. Default 5. */
+  retryAfterSeconds?: number;
+}

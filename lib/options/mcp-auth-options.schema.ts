@@ -1,0 +1,235 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+
+/** A function-valued option (hooks such as `transformMetadata` and `mapClaims`). */
+function IsFunction(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isFunction',
+      validator: {
+        validate: (value: unknown) => typeof value === 'function',
+        defaultMessage: () => 'must be a function',
+      },
+    },
+    validationOptions,
+  );
+}
+
+/** An absolute URL with a scheme and a host, and no fragment. */
+function IsAbsoluteUrl(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAbsoluteUrl',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            const url = new URL(value);
+            return url.host !== '' && url.hash === '' && !value.includes('#');
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: (args) => `must be an absolute URL without a fragment (got ${JSON.stringify(args?.value)})`,
+      },
+    },
+    validationOptions,
+  );
+}
+
+/** An array whose every item is a non-empty string. */
+function IsStringList(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStringList',
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) && value.every((item) => typeof item === 'string' && item.length > 0),
+        defaultMessage: () => 'must be an array of non-empty strings',
+      },
+    },
+    validationOptions,
+  );
+}
+
+// The classes below describe the option shapes for class-validator only; users write plain objects.
+
+export class AuthorizationServerOptionsSchema {
+  @IsAbsoluteUrl()
+  issuer!: string;
+
+  @IsOptional()
+  @IsAbsoluteUrl()
+  metadataUrl?: string;
+
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+}
+
+export class ProtectedResourceOptionsSchema {
+  @IsAbsoluteUrl()
+  resource!: string;
+
+  @IsArray()
+  @ArrayNotEmpty()
+  @ValidateNested({ each: true })
+  @Type(() => AuthorizationServerOptionsSchema)
+  authorizationServers!: AuthorizationServerOptionsSchema[];
+
+  @IsOptional()
+  @IsStringList()
+  audiences?: string[];
+
+  @IsOptional()
+  @IsStringList()
+  scopesSupported?: string[];
+
+  @IsOptional()
+  @IsString()
+  resourceName?: string;
+
+  @IsOptional()
+  @IsAbsoluteUrl()
+  resourceDocumentation?: string;
+
+  @IsOptional()
+  @IsAbsoluteUrl()
+  resourcePolicyUri?: string;
+
+  @IsOptional()
+  @IsAbsoluteUrl()
+  resourceTosUri?: string;
+
+  @IsOptional()
+  @IsAbsoluteUrl()
+  jwksUri?: string;
+
+  @IsOptional()
+  @IsStringList()
+  resourceSigningAlgValuesSupported?: string[];
+
+  @IsOptional()
+  @IsStringList()
+  authorizationDetailsTypesSupported?: string[];
+
+  @IsOptional()
+  @IsBoolean()
+  tlsClientCertificateBoundAccessTokens?: boolean;
+
+  @IsOptional()
+  @IsObject()
+  additionalMetadata?: Record<string, unknown>;
+}
+
+export class DiscoveryOptionsSchema {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  timeoutMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  retries?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  retryDelayMs?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  failFast?: boolean;
+
+  @IsOptional()
+  @IsFunction()
+  transformMetadata?: unknown;
+}
+
+export class JwtVerificationOptionsSchema {
+  @IsOptional()
+  @IsStringList()
+  @ArrayNotEmpty()
+  algorithms?: string[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  clockToleranceSeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxTokenAgeSeconds?: number;
+
+  @IsOptional()
+  @IsIn(['lenient', 'strict'])
+  typ?: 'lenient' | 'strict';
+
+  @IsOptional()
+  @IsStringList()
+  requiredClaims?: string[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  jwksCooldownSeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  jwksCacheMaxAgeSeconds?: number;
+}
+
+export class McpAuthModuleOptionsSchema {
+  @IsArray()
+  @ArrayNotEmpty()
+  @ValidateNested({ each: true })
+  @Type(() => ProtectedResourceOptionsSchema)
+  protectedResources!: ProtectedResourceOptionsSchema[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DiscoveryOptionsSchema)
+  discovery?: DiscoveryOptionsSchema;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JwtVerificationOptionsSchema)
+  jwt?: JwtVerificationOptionsSchema;
+
+  @IsOptional()
+  @IsObject()
+  scopeHierarchy?: Record<string, string[]>;
+
+  @IsOptional()
+  @IsFunction()
+  mapClaims?: unknown;
+
+  @IsOptional()
+  @IsBoolean()
+  showErrorDetails?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  allowInsecureHttp?: boolean;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  retryAfterSeconds?: number;
+}

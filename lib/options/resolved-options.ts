@@ -1,0 +1,104 @@
+import { DEFAULT_ALLOWED_ALGORITHMS } from '../mcp-auth.constants.js';
+import { McpAuthOptionsError } from '../errors/invalid-options.error.js';
+import { protectedResourceMetadataPath, protectedResourceMetadataUrl } from '../protected-resource/metadata-url.js';
+import { compileScopeHierarchy, type CompiledScopeHierarchy } from '../scopes/scope-matching.js';
+import type {
+  AuthorizationServerOptions,
+  DiscoveryOptions,
+  JwtVerificationOptions,
+  McpAuthModuleOptions,
+  MappedClaims,
+  ProtectedResourceOptions,
+} from './mcp-auth-options.interface.js';
+import { toAuthorizationServerOptions, validateMcpAuthOptions } from './validate-options.js';
+
+/** A protected resource with everything derived from it computed once. */
+export interface ResolvedProtectedResource {
+  readonly options: ProtectedResourceOptions;
+  /** The canonical identifier, byte-identical to the configuration. */
+  readonly resource: string;
+  /** Accepted `aud` values: the identifier first, then configured aliases. */
+  readonly audiences: readonly string[];
+  /** Issuers trusted by this resource, in configuration order. */
+  readonly issuers: readonly string[];
+  /** Scopes advertised (without `offline_access`). */
+  readonly scopesSupported: readonly string[];
+  readonly metadataPath: string;
+  readonly metadataUrl: string;
+  readonly resourceUrl: URL;
+}
+
+/** The module options after validation, with defaults applied in this one place. */
+export interface ResolvedMcpAuthOptions {
+  readonly resources: readonly ResolvedProtectedResource[];
+  /** Every trusted authorization server, de-duplicated by issuer. */
+  readonly authorizationServers: ReadonlyMap<string, AuthorizationServerOptions>;
+  readonly discovery: Required<Omit<DiscoveryOptions, 'transformMetadata'>> & Pick<DiscoveryOptions, 'transformMetadata'>;
+  readonly jwt: Required<Omit<JwtVerificationOptions, 'maxTokenAgeSeconds'>> & Pick<JwtVerificationOptions, 'maxTokenAgeSeconds'>;
+  readonly scopeHierarchy: CompiledScopeHierarchy;
+  readonly mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims;
+  readonly showErrorDetails: boolean;
+  readonly allowInsecureHttp: boolean;
+  readonly retryAfterSeconds: number;
+  /** Things worth a warning at bootstrap (never fatal). */
+  readonly warnings: readonly string[];
+}
+
+/** Validates the options and applies defaults; throws {@link McpAuthOptionsError} naming every bad field. */
+export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMcpAuthOptions {
+  const problems = validateMcpAuthOptions(options);
+  if (problems.length > 0) throw new McpAuthOptionsError(problems);
+
+  const warnings: string[] = [];
+  const authorizationServers = new Map<string, AuthorizationServerOptions>();
+  const resources = options.protectedResources.map((resource): ResolvedProtectedResource => {
+    const servers = resource.authorizationServers.map(toAuthorizationServerOptions);
+    for (const server of servers) if (!authorizationServers.has(server.issuer)) authorizationServers.set(server.issuer, server);
+    if (resource.scopesSupported?.includes('offline_access')) {
+      warnings.push(
+        `Protected resource ${resource.resource}: "offline_access" is left out of scopes_supported and challenges (MCP 2026-07-28)`,
+      );
+    }
+    return {
+      options: resource,
+      resource: resource.resource,
+      audiences: [resource.resource, ...(resource.audiences ?? []).filter((audience) => audience !== resource.resource)],
+      issuers: servers.map((server) => server.issuer),
+      scopesSupported: (resource.scopesSupported ?? []).filter((scope) => scope !== 'offline_access'),
+      metadataPath: protectedResourceMetadataPath(resource.resource),
+      metadataUrl: protectedResourceMetadataUrl(resource.resource),
+      resourceUrl: new URL(resource.resource),
+    };
+  });
+
+  if (options.allowInsecureHttp) {
+    warnings.push('allowInsecureHttp is on: http issuers and endpoints are accepted on any host. Never use this in production.');
+  }
+
+  return {
+    resources,
+    authorizationServers,
+    discovery: {
+      timeoutMs: options.discovery?.timeoutMs ?? 5_000,
+      retries: options.discovery?.retries ?? 2,
+      retryDelayMs: options.discovery?.retryDelayMs ?? 250,
+      failFast: options.discovery?.failFast ?? true,
+      transformMetadata: options.discovery?.transformMetadata,
+    },
+    jwt: {
+      algorithms: options.jwt?.algorithms ?? [...DEFAULT_ALLOWED_ALGORITHMS],
+      clockToleranceSeconds: options.jwt?.clockToleranceSeconds ?? 5,
+      maxTokenAgeSeconds: options.jwt?.maxTokenAgeSeconds,
+      typ: options.jwt?.typ ?? 'lenient',
+      requiredClaims: options.jwt?.requiredClaims ?? [],
+      jwksCooldownSeconds: options.jwt?.jwksCooldownSeconds ?? 30,
+      jwksCacheMaxAgeSeconds: options.jwt?.jwksCacheMaxAgeSeconds ?? 600,
+    },
+    scopeHierarchy: compileScopeHierarchy(options.scopeHierarchy),
+    mapClaims: options.mapClaims,
+    showErrorDetails: options.showErrorDetails ?? false,
+    allowInsecureHttp: options.allowInsecureHttp ?? false,
+    retryAfterSeconds: options.retryAfterSeconds ?? 5,
+    warnings,
+  };
+}

@@ -1,0 +1,33 @@
+import { InsufficientScopeFailure, MissingCredentialsFailure } from '../errors/authentication-failures.js';
+import type { AuthInfoParameter } from '../decorators/auth-info.decorator.js';
+import { missingScopes, type CompiledScopeHierarchy } from '../scopes/scope-matching.js';
+import type { AuthInfo } from '../verification/auth-info.interface.js';
+
+/** Everything a guarded tool method needs to check its caller. */
+export interface ToolMethodPolicy {
+  name: string;
+  requiredScopes: readonly string[];
+  authInfoParameters: readonly AuthInfoParameter[];
+  hierarchy: CompiledScopeHierarchy;
+  currentAuth: () => AuthInfo | undefined;
+}
+
+/**
+ * Wraps a tool method so that it runs only for an authenticated caller with its scopes (defence in
+ * depth behind the scope challenge), and receives the caller's AuthInfo in its `@AuthInfo()` parameters.
+ */
+export function guardToolMethod<F extends (...args: unknown[]) => unknown>(method: F, policy: ToolMethodPolicy): F {
+  const guarded = function (this: unknown, ...args: unknown[]): unknown {
+    const auth = policy.currentAuth();
+    if (!auth) {
+      throw new MissingCredentialsFailure(`${policy.name} requires an authenticated caller and was called outside an authenticated request`);
+    }
+    if (missingScopes(policy.requiredScopes, auth.scopes, policy.hierarchy).length > 0) {
+      throw new InsufficientScopeFailure(policy.requiredScopes, `${policy.name} requires the scopes: ${policy.requiredScopes.join(' ')}`);
+    }
+    for (const { index, field } of policy.authInfoParameters) args[index] = field ? auth[field] : auth;
+    return method.apply(this, args);
+  };
+  Object.defineProperty(guarded, 'name', { value: method.name });
+  return guarded as F;
+}

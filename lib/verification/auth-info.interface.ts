@@ -1,0 +1,35 @@
+/**
+ * What the guard knows about the caller once a token is verified. A superset of the MCP SDK's `AuthInfo`
+ * (v1 `extra.authInfo`, v2 `ctx.http.authInfo`), so SDK transports read it from `req.auth` with no glue.
+ *
+ * `token` is non-enumerable: it is there for the SDK, but never shows up when the object is logged,
+ * spread or serialised (tokens must not be forwarded or logged — MCP token passthrough, RFC 9700 §4.9.3).
+ */
+export interface AuthInfo {
+  /** The raw access token. Non-enumerable; never forward it upstream. */
+  readonly token: string;
+  /** The OAuth client the token was issued to (`client_id`, else `azp`, else empty). */
+  clientId: string;
+  /** Granted scopes as issued (hierarchies are applied when checking, not here). */
+  scopes: string[];
+  /** Expiry, in seconds since the epoch. */
+  expiresAt?: number;
+  /** The protected resource that accepted the token (RFC 8707 resource indicator). */
+  resource?: URL;
+  /** Absolute URL of that resource's RFC 9728 metadata document, for later scope challenges. */
+  resourceMetadataUrl?: string;
+  /** The issuer that signed the token, exactly as trusted. */
+  issuer: string;
+  /** The `sub` claim, when present. */
+  subject?: string;
+  /** The token's `aud`, always as an array. */
+  audience: string[];
+  /** A stable key for the principal (`iss` + `sub`, else `iss` + client id) to bind state to (X3). */
+  principalId: string;
+  /** `user` when a person is behind the token, `client` for `client_credentials` tokens (X4). */
+  principalType: 'user' | 'client';
+  /** Every verified claim. */
+  claims: Readonly<Record<string, unknown>>;
+  /** Room for application data, as in the SDK's `AuthInfo`. */
+  extra?: Record<string, unknown>;
+}

@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { AuthorizationServerRegistry } from '../discovery/authorization-server-registry.js';
+import { AuthenticationFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
+import { MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
+import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+import type { AuthInfo } from './auth-info.interface.js';
+import { IssuerKeySets } from './issuer-key-sets.js';
+import { authInfoFromClaims } from './token-claims.js';
+
+// RFC 9068 §4: `at+jwt` (or its full media type) marks an access token. `JWT` and no `typ` are accepted
+// in lenient mode only because many providers (Auth0, Entra, Keycloak) still issue them.
+const STRICT_TYP = new Set(['at+jwt', 'application/at+jwt']);
+const LENIENT_TYP = new Set([...STRICT_TYP, 'jwt', 'application/jwt']);
+
+/**
+ * Verifies JWT access tokens (RFC 9068, RFC 8725) against the trusted issuers' JWKS:
+ * asymmetric allow-listed algorithms only (T5), `typ` policy (T6), `iss` exactly one trusted issuer with
+ * the key set chosen by it (T7, T13), `aud` containing an accepted audience (T8), `exp` required and
+ * `nbf` / `iat` checked with a small tolerance (T9), optional maximum age and required claims (T10).
+ * Cheap structural checks run first, so garbage never reaches the network or the crypto.
+ */
+@Injectable()
+export class JwtAccessTokenVerifier extends AccessTokenVerifier {
+  private readonly keySets: IssuerKeySets;
+  private readonly typPolicy: ReadonlySet<string>;
+  private readonly algorithms: ReadonlySet<string>;
+
+  constructor(
+    @Inject(MCP_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedMcpAuthOptions,
+    private readonly registry: AuthorizationServerRegistry,
+  ) {
+    super();
+    this.typPolicy = options.jwt.typ === 'strict' ? STRICT_TYP : LENIENT_TYP;
+    this.algorithms = new Set(options.jwt.algorithms);
+    this.keySets = new IssuerKeySets({
+      timeoutMs: options.discovery.timeoutMs,
+      cooldownSeconds: options.jwt.jwksCooldownSeconds,
+      cacheMaxAgeSeconds: options.jwt.jwksCacheMaxAgeSeconds,
+      failureBackoffSeconds: Math.min(options.retryAfterSeconds, 5),
+    });
+  }
+
+  /** Fetches the keys of every discovered issuer now, so the first request does not wait. Best-effort. */
+  async prefetchKeys(): Promise<void> {
+    await Promise.all(this.registry.readyServers().map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
+  }
+
+  async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    const { header, claims } = decodeUnverified(token);
+    this.checkHeader(header);
+    const issuer = claims.iss;
+    // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13).
+    if (typeof issuer !== 'string' || !resource.issuers.includes(issuer)) {
+      throw new InvalidTokenFailure('The token issuer is not trusted by this resource');
+    }
+    const metadata = await this.registry.metadataFor(issuer);
+    const tolerance = this.options.jwt.clockToleranceSeconds;
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keySets.resolverFor(issuer, metadata.jwks_uri!), {
+        issuer,
+        audience: [...resource.audiences],
+        algorithms: this.options.jwt.algorithms,
+        clockTolerance: tolerance,
+        maxTokenAge: this.options.jwt.maxTokenAgeSeconds,
+        requiredClaims: ['exp', ...this.options.jwt.requiredClaims],
+      }));
+    } catch (error) {
+      throw toFailure(error);
+    }
+
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + tolerance) {
+      throw new InvalidTokenFailure('The token was issued in the future');
+    }
+    // An OpenID Connect ID token is not an access token (RFC 9068 §5, RFC 8725 §3.12).
+    if ('nonce' in payload) throw new InvalidTokenFailure('The token is an ID token, not an access token');
+    return authInfoFromClaims(token, payload, resource, this.options.mapClaims);
+  }
+
+  private checkHeader(header: ProtectedHeaderParameters): void {
+    if (typeof header.alg !== 'string' || !this.algorithms.has(header.alg)) {
+      throw new InvalidTokenFailure('The token algorithm is not allowed');
+    }
+    const typ = header.typ?.toLowerCase();
+    if (typ === undefined ? this.options.jwt.typ === 'strict' : !this.typPolicy.has(typ)) {
+      throw new InvalidTokenFailure('The token type is not an access token type');
+    }
+    if (header.cty?.toUpperCase() === 'JWT') throw new InvalidTokenFailure('Nested JWTs are not accepted');
+  }
+}
+
+/** Decodes without verifying, only to route the token; any structural problem is an invalid token. */
+function decodeUnverified(token: string): { header: ProtectedHeaderParameters; claims: JWTPayload } {
+  // Compact JWS has three parts; five would be a JWE, which an access token here never is.
+  if (token.split('.').length !== 3) throw new InvalidTokenFailure('The token is not a compact JWS');
+  try {
+    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
+  } catch {
+    throw new InvalidTokenFailure('The token is not a well-formed JWT');
+  }
+}
+
+/** Maps what jose threw to a failure with our own wording; jose's messages never reach a client. */
+function toFailure(error: unknown): AuthenticationFailure {
+  if (error instanceof AuthenticationFailure) return error;
+  if (error instanceof errors.JWTExpired) return new InvalidTokenFailure('The token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new InvalidTokenFailure(
+      error.reason === 'missing' ? `The token lacks the required "${error.claim}" claim` : `The token's "${error.claim}" claim is not accepted`,
+    );
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenFailure('The token signature is invalid');
+  if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenFailure('The token algorithm is not allowed');
+  return new InvalidTokenFailure('The token could not be verified');
+}

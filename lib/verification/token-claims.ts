@@ -1,0 +1,64 @@
+import type { MappedClaims } from '../options/mcp-auth-options.interface.js';
+import type { ResolvedProtectedResource } from '../options/resolved-options.js';
+import type { AuthInfo } from './auth-info.interface.js';
+
+/**
+ * Scopes from `scope` (RFC 9068 §2.2.3: one space-separated string) or, failing that, `scp` (Okta, Entra:
+ * an array or a string). Anything else yields no scopes rather than an error.
+ */
+export function scopesFromClaims(claims: Readonly<Record<string, unknown>>): string[] {
+  const value = claims.scope ?? claims.scp;
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value)) return value.filter((scope): scope is string => typeof scope === 'string' && scope !== '');
+  return [];
+}
+
+/** The token's `aud` as an array (RFC 7519 allows a single string). */
+export function audienceFromClaims(claims: Readonly<Record<string, unknown>>): string[] {
+  const { aud } = claims;
+  if (typeof aud === 'string') return [aud];
+  return Array.isArray(aud) ? aud.filter((value): value is string => typeof value === 'string') : [];
+}
+
+/**
+ * Builds the {@link AuthInfo} of a verified token for the resource that accepted it. `mapClaims` may
+ * override scopes, client id and subject for providers that keep them elsewhere.
+ */
+export function authInfoFromClaims(
+  token: string,
+  claims: Readonly<Record<string, unknown>>,
+  resource: ResolvedProtectedResource,
+  mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims,
+): AuthInfo {
+  const mapped = mapClaims?.(claims) ?? {};
+  const issuer = claims.iss as string;
+  const subject = mapped.subject ?? (typeof claims.sub === 'string' ? claims.sub : undefined);
+  const clientId = mapped.clientId ?? stringClaim(claims.client_id) ?? stringClaim(claims.azp) ?? '';
+  // A client_credentials token has no person behind it: no `sub`, or `sub` equal to the client (X4).
+  const principalType = subject === undefined || subject === clientId ? 'client' : 'user';
+  const info: Omit<AuthInfo, 'token'> = {
+    clientId,
+    scopes: mapped.scopes ?? scopesFromClaims(claims),
+    expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
+    resource: resource.resourceUrl,
+    resourceMetadataUrl: resource.metadataUrl,
+    issuer,
+    subject,
+    audience: audienceFromClaims(claims),
+    principalId: principalType === 'user' ? `${issuer}#${subject}` : `${issuer}#client:${clientId}`,
+    principalType,
+    claims,
+  };
+  return withHiddenToken(info, token);
+}
+
+/** Attaches the raw token as a non-enumerable property: readable by the SDK, invisible to logs and JSON. */
+export function withHiddenToken<T extends object>(info: T, token: string): T & { readonly token: string } {
+  return Object.defineProperty(info, 'token', { value: token, enumerable: false, writable: false, configurable: false }) as T & {
+    readonly token: string;
+  };
+}
+
+function stringClaim(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
