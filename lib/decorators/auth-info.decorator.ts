@@ -32,7 +32,7 @@ export function AuthInfo(field?: keyof AuthInfoShape): ParameterDecorator {
     routeParameter(target, propertyKey, index);
     if (propertyKey === undefined) return;
     const method = (target as Record<string | symbol, unknown>)[propertyKey] as object;
-    const parameters: AuthInfoParameter[] = Reflect.getMetadata(MCP_AUTH_INFO_PARAMETERS, method) ?? [];
+    const parameters = (Reflect.getMetadata(MCP_AUTH_INFO_PARAMETERS, method) as AuthInfoParameter[] | undefined) ?? [];
     Reflect.defineMetadata(MCP_AUTH_INFO_PARAMETERS, [...parameters, { index, field }], method);
   };
 }

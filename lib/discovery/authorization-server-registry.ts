@@ -86,7 +86,7 @@ export class AuthorizationServerRegistry {
       return await promise;
     } catch (error) {
       if (error instanceof AuthenticationFailure) throw error;
-      throw new AuthorizationServerUnavailableFailure(error instanceof Error ? error.message.split('\n')[0]! : 'Discovery failed');
+      throw new AuthorizationServerUnavailableFailure((error instanceof Error && error.message.split('\n')[0]) || 'Discovery failed');
     }
   }
 }

@@ -44,16 +44,16 @@ export async function fetchMetadataDocument(url: string, timeoutMs: number): Pro
 async function readLimited(response: Response, limit: number): Promise<string | undefined> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > limit) return undefined;
-  const reader = response.body?.getReader();
-  if (!reader) return '';
+  if (!response.body) return '';
+  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
     if (size > limit) return undefined;
-    chunks.push(value);
+    chunks.push(chunk.value);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
 }

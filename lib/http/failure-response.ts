@@ -37,7 +37,8 @@ export function failureResponse(failure: AuthenticationFailure, context: Failure
   const scopes = failure instanceof InsufficientScopeFailure ? failure.requiredScopes : context.challengeScopes;
   const challenge = buildBearerChallenge({
     error: failure.error,
-    errorDescription: description,
+    // No credentials, no error information at all (RFC 6750 §3.1, C5), even with showErrorDetails.
+    errorDescription: failure.error === undefined ? undefined : description,
     scopes,
     resourceMetadataUrl: context.resourceMetadataUrl,
   });

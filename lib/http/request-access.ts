@@ -28,8 +28,9 @@ export function authorizationHeaderValues(request: HttpRequestLike): string[] {
     return value === undefined ? [] : Array.isArray(value) ? value : [value];
   }
   const values: string[] = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.length === 13 && rawHeaders[i]!.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1]!);
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1]!);
   }
   return values;
 }

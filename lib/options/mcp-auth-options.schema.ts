@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must be loaded before these classes.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,

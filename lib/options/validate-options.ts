@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DEFAULT_ALLOWED_ALGORITHMS } from '../mcp-auth.constants.js';
-import type { AuthorizationServerOptions, McpAuthModuleOptions } from './mcp-auth-options.interface.js';
+import type { AuthorizationServerOptions, McpAuthModuleOptions, ProtectedResourceOptions } from './mcp-auth-options.interface.js';
 import { McpAuthModuleOptionsSchema } from './mcp-auth-options.schema.js';
 import { isSecureUrl } from './secure-url.js';
 
@@ -31,8 +31,7 @@ export function validateMcpAuthOptions(options: unknown): string[] {
   };
   const instance = plainToInstance(McpAuthModuleOptionsSchema, normalised);
   const shapeProblems = flattenValidationErrors(validateSync(instance, { forbidUnknownValues: false }));
-  // Semantic rules need well-shaped input; report shape problems first.
-  return shapeProblems.length > 0 ? shapeProblems : semanticProblems(normalised as McpAuthModuleOptions);
+  return [...shapeProblems, ...semanticProblems(normalised)];
 }
 
 function flattenValidationErrors(errors: ValidationError[], parentPath = ''): string[] {
@@ -47,45 +46,73 @@ function flattenValidationErrors(errors: ValidationError[], parentPath = ''): st
   return problems;
 }
 
-/** Rules about meaning rather than shape: secure URLs, asymmetric algorithms, unique resources. */
+/** Parses a URL, or `undefined` for anything that is not one (already reported as a shape problem). */
+function urlOf(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Rules about meaning rather than shape: secure URLs, asymmetric algorithms, unique resources. They look
+ * only at values that are well-shaped, so that they add to shape problems instead of repeating them.
+ */
 function semanticProblems(options: McpAuthModuleOptions): string[] {
   const problems: string[] = [];
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const insecure = 'must use https (http is allowed only on loopback, or with allowInsecureHttp)';
+  const checkSecure = (value: unknown, field: string) => {
+    if (urlOf(value) && !isSecureUrl(value as string, allowInsecureHttp)) problems.push(`${field}: ${insecure}`);
+  };
   const seenResources = new Set<string>();
 
-  options.protectedResources.forEach((resource, index) => {
+  asArray(options.protectedResources).forEach((entry, index) => {
+    if (typeof entry !== 'object' || entry === null) return;
+    const resource = entry as Partial<ProtectedResourceOptions>;
     const field = `protectedResources[${index}]`;
-    if (!isSecureUrl(resource.resource, allowInsecureHttp)) problems.push(`${field}.resource: ${insecure}`);
-    if (seenResources.has(resource.resource)) problems.push(`${field}.resource: ${resource.resource} is configured twice`);
-    seenResources.add(resource.resource);
+    checkSecure(resource.resource, `${field}.resource`);
+    if (typeof resource.resource === 'string') {
+      if (seenResources.has(resource.resource)) problems.push(`${field}.resource: ${resource.resource} is configured twice`);
+      seenResources.add(resource.resource);
+    }
     // RFC 9728 §2: the resource server's own keys, which must be served over https.
-    if (resource.jwksUri && !resource.jwksUri.startsWith('https://')) problems.push(`${field}.jwksUri: must be an https URL`);
-    if (resource.resourceSigningAlgValuesSupported?.includes('none')) {
+    const jwksUri = urlOf(resource.jwksUri);
+    if (jwksUri && jwksUri.protocol !== 'https:') problems.push(`${field}.jwksUri: must be an https URL`);
+    if (asArray(resource.resourceSigningAlgValuesSupported).includes('none')) {
       problems.push(`${field}.resourceSigningAlgValuesSupported: must not contain "none"`);
     }
-    resource.authorizationServers.map(toAuthorizationServerOptions).forEach((server, serverIndex) => {
+    asArray(resource.authorizationServers).forEach((server, serverIndex) => {
+      if (typeof server !== 'object' || server === null) return;
+      const { issuer, metadataUrl, metadata } = server as Partial<AuthorizationServerOptions>;
       const serverField = `${field}.authorizationServers[${serverIndex}]`;
-      if (!isSecureUrl(server.issuer, allowInsecureHttp)) problems.push(`${serverField}.issuer: ${insecure}`);
-      if (server.metadataUrl && !isSecureUrl(server.metadataUrl, allowInsecureHttp)) {
-        problems.push(`${serverField}.metadataUrl: ${insecure}`);
-      }
-      if (server.metadata && server.metadata.issuer !== server.issuer) {
-        problems.push(`${serverField}.metadata.issuer: must equal the issuer ${JSON.stringify(server.issuer)} exactly`);
+      checkSecure(issuer, `${serverField}.issuer`);
+      checkSecure(metadataUrl, `${serverField}.metadataUrl`);
+      if (metadata && typeof metadata === 'object' && metadata.issuer !== issuer) {
+        problems.push(`${serverField}.metadata.issuer: must equal the issuer ${JSON.stringify(issuer)} exactly`);
       }
     });
   });
 
-  for (const algorithm of options.jwt?.algorithms ?? []) {
-    if (!ASYMMETRIC_ALGORITHMS.has(algorithm)) {
+  for (const algorithm of asArray(options.jwt?.algorithms)) {
+    if (typeof algorithm === 'string' && algorithm !== '' && !ASYMMETRIC_ALGORITHMS.has(algorithm)) {
       problems.push(
         `jwt.algorithms: "${algorithm}" is not allowed; access tokens must use an asymmetric algorithm (${[...ASYMMETRIC_ALGORITHMS].join(', ')})`,
       );
     }
   }
-  for (const [broader, narrower] of Object.entries(options.scopeHierarchy ?? {})) {
-    if (!Array.isArray(narrower) || !narrower.every((scope) => typeof scope === 'string')) {
-      problems.push(`scopeHierarchy.${broader}: must be an array of scope strings`);
+  const hierarchy = options.scopeHierarchy;
+  if (typeof hierarchy === 'object' && hierarchy !== null) {
+    for (const [broader, narrower] of Object.entries(hierarchy)) {
+      if (!Array.isArray(narrower) || !narrower.every((scope) => typeof scope === 'string')) {
+        problems.push(`scopeHierarchy.${broader}: must be an array of scope strings`);
+      }
     }
   }
   return problems;

@@ -35,7 +35,7 @@ export class ToolMethodEnforcer implements OnModuleInit {
   private enforce(instance: Record<string, unknown>, prototype: object, name: string): void {
     const method = instance[name] as ((...args: unknown[]) => unknown) & { [MCP_AUTH_ENFORCED_METHOD]?: true };
     if (typeof method !== 'function' || method[MCP_AUTH_ENFORCED_METHOD]) return;
-    const authInfoParameters: AuthInfoParameter[] = Reflect.getMetadata(MCP_AUTH_INFO_PARAMETERS, method) ?? [];
+    const authInfoParameters = (Reflect.getMetadata(MCP_AUTH_INFO_PARAMETERS, method) as AuthInfoParameter[] | undefined) ?? [];
     const requiredScopes = toolMethodScopes(this.reflector, prototype.constructor, name);
     if (requiredScopes === undefined && authInfoParameters.length === 0) return;
 

@@ -28,6 +28,16 @@ export function guardToolMethod<F extends (...args: unknown[]) => unknown>(metho
     for (const { index, field } of policy.authInfoParameters) args[index] = field ? auth[field] : auth;
     return method.apply(this, args);
   };
-  Object.defineProperty(guarded, 'name', { value: method.name });
-  return guarded as F;
+  // An async method reports refusals as a rejected promise, as its callers expect, never as a sync throw.
+  const wrapper = isAsyncFunction(method)
+    ? async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+        return await guarded.apply(this, args);
+      }
+    : guarded;
+  Object.defineProperty(wrapper, 'name', { value: method.name });
+  return wrapper as F;
+}
+
+function isAsyncFunction(method: (...args: unknown[]) => unknown): boolean {
+  return method.constructor.name === 'AsyncFunction';
 }

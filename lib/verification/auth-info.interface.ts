@@ -24,7 +24,7 @@ export interface AuthInfo {
   subject?: string;
   /** The token's `aud`, always as an array. */
   audience: string[];
-  /** A stable key for the principal (`iss` + `sub`, else `iss` + client id) to bind state to (X3). */
+  /** A stable key for the principal to bind state to (X3): `<iss>#sub:<sub>`, or `<iss>#client:<client id>`. */
   principalId: string;
   /** `user` when a person is behind the token, `client` for `client_credentials` tokens (X4). */
   principalType: 'user' | 'client';

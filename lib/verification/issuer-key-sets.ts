@@ -34,7 +34,7 @@ export class IssuerKeySets {
         throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} failed recently; not refetching yet`);
       }
       try {
-        return (await entry.resolver(header, token)) as VerificationKey;
+        return (await entry.resolver(header, token));
       } catch (error) {
         if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
           throw new InvalidTokenFailure('No key of the issuer matches the token header');

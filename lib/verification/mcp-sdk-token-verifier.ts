@@ -53,7 +53,7 @@ export class McpSdkTokenVerifier {
   }
 
   private loadSdkErrors(): Promise<SdkOAuthErrors | undefined> {
-    this.sdkErrors ??= import('@modelcontextprotocol/server' as string)
+    this.sdkErrors ??= import('@modelcontextprotocol/server')
       .then((module: Record<string, unknown>) => (typeof module.OAuthError === 'function' ? (module as unknown as SdkOAuthErrors) : undefined))
       .catch(() => undefined);
     return this.sdkErrors;

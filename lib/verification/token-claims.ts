@@ -45,7 +45,7 @@ export function authInfoFromClaims(
     issuer,
     subject,
     audience: audienceFromClaims(claims),
-    principalId: principalType === 'user' ? `${issuer}#${subject}` : `${issuer}#client:${clientId}`,
+    principalId: principalType === 'user' ? `${issuer}#sub:${subject}` : `${issuer}#client:${clientId}`,
     principalType,
     claims,
   };

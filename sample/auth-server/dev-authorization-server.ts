@@ -73,14 +73,13 @@ export async function startDevAuthorizationServer(
 
   // The issuer must contain the bound port, which is only known after listen() when port is 0,
   // so the server starts with a placeholder handler and the provider is created afterwards.
-  let provider: Provider | undefined;
-  let providerCallback: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
+  const state: { ready?: { provider: Provider; callback: (req: IncomingMessage, res: ServerResponse) => unknown } } = {};
   const server = createServer((req, res) => {
-    if (provider === undefined || providerCallback === undefined) {
+    if (state.ready === undefined) {
       res.writeHead(503).end();
       return;
     }
-    void dispatch(provider, providerCallback, req, res);
+    void dispatch(state.ready.provider, state.ready.callback, req, res);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -94,6 +93,7 @@ export async function startDevAuthorizationServer(
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  let provider: Provider;
   try {
     provider = new oidcProvider.Provider(
       issuer,
@@ -115,7 +115,7 @@ export async function startDevAuthorizationServer(
   provider.on('server_error', (_ctx, error) => {
     console.error(`dev authorization server: ${error.stack ?? error.message}`);
   });
-  providerCallback = provider.callback();
+  state.ready = { provider, callback: provider.callback() };
 
   let closing: Promise<void> | undefined;
   return {

@@ -181,7 +181,7 @@ describe('authorization server discovery at bootstrap', () => {
 
   it('D7: an http issuer on a non-loopback host is refused unless explicitly allowed', async () => {
     const error = await bootstrap(optionsTrusting('http://login.example.com')).catch((thrown: Error) => thrown);
-    expect(String(error)).toContain('protectedResources[0].authorizationServers[0].issuer: must use https');
+    expect((error as Error).message).toContain('protectedResources[0].authorizationServers[0].issuer: must use https');
   });
 });
 

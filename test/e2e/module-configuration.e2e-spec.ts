@@ -184,7 +184,7 @@ describe('invalid options', () => {
     })
       .compile()
       .catch((thrown: Error) => thrown);
-    expect(String(error)).toContain('jwt.algorithms: "HS256" is not allowed');
-    expect(String(error)).toContain('jwt.algorithms: "none" is not allowed');
+    expect((error as Error).message).toContain('jwt.algorithms: "HS256" is not allowed');
+    expect((error as Error).message).toContain('jwt.algorithms: "none" is not allowed');
   });
 });

@@ -1,0 +1,137 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+
+import { protectedResourceMetadataUrl } from '../lib/index.js';
+import { startDevAuthorizationServer, type DevAuthorizationServer } from './auth-server/dev-authorization-server.js';
+import { AppModule } from './app.module.js';
+import { allowedOriginHostnames, NOTES_SCOPES, resourceIdentifiers, type SampleEnvironment, type SampleSettings } from './sample.config.js';
+
+/** How to start the sample: the environment settings (ports may be 0) plus the HTTP adapter and logger. */
+export interface SampleOptions extends Partial<SampleEnvironment> {
+  /** Default `express`. */
+  adapter?: 'express' | 'fastify';
+  /** Nest logger setting; default Nest's own. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** The running sample. */
+export interface RunningSample {
+  app: INestApplication;
+  adapter: 'express' | 'fastify';
+  /** Where the app listens, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** The MCP endpoint clients connect to: the MCP resource identifier. */
+  mcpUrl: string;
+  /** The REST endpoint: the notes resource identifier. */
+  notesUrl: string;
+  /** The RFC 9728 metadata URLs of both resources. */
+  metadataUrls: { mcp: string; notes: string };
+  /** The trusted issuer. */
+  issuer: string;
+  /** The embedded development authorization server; absent with `MCP_AUTH_ISSUER`. */
+  authorizationServer?: DevAuthorizationServer;
+  /** Its confidential client, allowed `client_credentials`; absent with `MCP_AUTH_ISSUER`. */
+  devClient?: { clientId: string; clientSecret: string };
+  /** Stops the app and the embedded authorization server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole sample: the embedded development authorization server (unless an external issuer
+ * is given), then the Nest application on either adapter. Port 0 picks free ports.
+ *
+ * The resource identifiers contain the app's port, and the authorization server must know them before
+ * the app starts (the app discovers it at bootstrap), so the app's port is taken first and held until
+ * the app listens on it.
+ */
+export async function bootstrapSample(options: SampleOptions = {}): Promise<RunningSample> {
+  const adapter = options.adapter ?? 'express';
+  const environment: SampleEnvironment = {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 3000,
+    authPort: options.authPort ?? 3001,
+    issuer: options.issuer,
+    mcpResource: options.mcpResource,
+    notesResource: options.notesResource,
+  };
+  const reservation = await reservePort(environment.host, environment.port);
+  const { mcpResource, notesResource } = resourceIdentifiers(environment, reservation.port);
+
+  let authorizationServer: DevAuthorizationServer | undefined;
+  let app: INestApplication | undefined;
+  try {
+    let issuer = environment.issuer;
+    if (issuer === undefined) {
+      authorizationServer = await startDevAuthorizationServer({
+        port: environment.authPort,
+        resources: [
+          { identifier: mcpResource, scopes: [...NOTES_SCOPES] },
+          { identifier: notesResource, scopes: [...NOTES_SCOPES] },
+        ],
+      });
+      issuer = authorizationServer.issuer;
+    }
+    const settings: SampleSettings = {
+      issuer,
+      mcpResource,
+      notesResource,
+      allowedOriginHostnames: allowedOriginHostnames(mcpResource, notesResource),
+    };
+
+    const nestApp = await NestFactory.create<INestApplication>(
+      AppModule.forRoot(settings, authorizationServer),
+      adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+      { logger: options.logger, abortOnError: false },
+    );
+    app = nestApp;
+    await reservation.release();
+    await nestApp.listen(reservation.port, environment.host);
+
+    return {
+      app: nestApp,
+      adapter,
+      url: originOf(environment.host, reservation.port),
+      mcpUrl: mcpResource,
+      notesUrl: notesResource,
+      metadataUrls: { mcp: protectedResourceMetadataUrl(mcpResource), notes: protectedResourceMetadataUrl(notesResource) },
+      issuer,
+      authorizationServer,
+      devClient: authorizationServer?.devClient,
+      // The authorization server is closed by the app's shutdown hook (AuthorizationServerShutdown).
+      close: () => nestApp.close(),
+    };
+  } catch (error) {
+    await reservation.release();
+    await app?.close();
+    await authorizationServer?.close();
+    throw error;
+  }
+}
+
+/** Binds the port (resolving 0 to a free one) and holds it until `release()`. */
+async function reservePort(host: string, port: number): Promise<{ port: number; release(): Promise<void> }> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  let released: Promise<void> | undefined;
+  return {
+    port: (server.address() as AddressInfo).port,
+    release: () => (released ??= new Promise<void>((resolve) => server.close(() => resolve()))),
+  };
+}
+
+function originOf(host: string, port: number): string {
+  // A wildcard address is not something to connect to; loopback is.
+  const hostname = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { NotesModule } from '../notes/notes.module.js';
+import { McpServerFactory } from './mcp-server.factory.js';
+import { McpController } from './mcp.controller.js';
+import { NotesTools } from './notes.tools.js';
+
+@Module({
+  imports: [NotesModule],
+  controllers: [McpController],
+  providers: [NotesTools, McpServerFactory],
+})
+export class McpModule {}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+
+import { AuthInfo, RequireScopes } from '../../lib/index.js';
+import { authorOf, NotesStore, type Note } from '../notes/notes.store.js';
+
+/** What `whoami` answers. */
+export interface Caller {
+  subject: string | null;
+  clientId: string;
+  scopes: string[];
+  issuer: string;
+  principalType: 'user' | 'client';
+}
+
+/**
+ * The notes tools. A plain provider: `@RequireScopes()` here is the one place each tool's scopes are
+ * declared. `McpToolScopes` turns them into the SDK's per-tool scope challenge (a `tools/call` without
+ * them gets HTTP 403 `insufficient_scope` before the tool runs), and McpAuthModule wraps these methods
+ * so they refuse to run without them anyway and receive the caller in their `@AuthInfo()` parameter.
+ */
+@Injectable()
+@RequireScopes('read:notes')
+export class NotesTools {
+  constructor(private readonly notes: NotesStore) {}
+
+  @RequireScopes()
+  whoami(@AuthInfo() caller: AuthInfo = suppliedByMcpAuth()): Caller {
+    return {
+      subject: caller.subject ?? null,
+      clientId: caller.clientId,
+      scopes: caller.scopes,
+      issuer: caller.issuer,
+      principalType: caller.principalType,
+    };
+  }
+
+  @RequireScopes()
+  listNotes(): Note[] {
+    return this.notes.list();
+  }
+
+  @RequireScopes('write:notes')
+  createNote(input: { text: string }, @AuthInfo() caller: AuthInfo = suppliedByMcpAuth()): Note {
+    return this.notes.create(input.text, authorOf(caller));
+  }
+}
+
+/**
+ * The default of an `@AuthInfo()` tool parameter, so that callers can leave it out: McpAuthModule fills
+ * the parameter in whenever the tool runs. Getting here means the module did not wrap this provider.
+ */
+function suppliedByMcpAuth(): never {
+  throw new Error('@AuthInfo() tool parameter was not supplied: import McpAuthModule in the module that provides NotesTools');
+}

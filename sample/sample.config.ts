@@ -1,0 +1,93 @@
+/**
+ * The sample's settings: what `npm start` reads from the environment (design.md §3), and what the Nest
+ * application is configured with once the ports are known and the authorization server is running.
+ */
+
+/** What the environment asks for, defaults applied. Ports may be 0 (any free port, used by tests). */
+export interface SampleEnvironment {
+  /** `HOST`, default `127.0.0.1`. */
+  host: string;
+  /** `PORT`, default 3000. */
+  port: number;
+  /** `AUTH_PORT`, default 3001: the embedded development authorization server. */
+  authPort: number;
+  /** `MCP_AUTH_ISSUER`: trust this external issuer instead; the embedded server is then not started. */
+  issuer?: string;
+  /** `MCP_RESOURCE`, default `http://127.0.0.1:${PORT}/mcp`. */
+  mcpResource?: string;
+  /** `NOTES_RESOURCE`, default `http://127.0.0.1:${PORT}/notes`. */
+  notesResource?: string;
+}
+
+/** What the application module is configured with (served by `ConfigService` under {@link SAMPLE_CONFIG_KEY}). */
+export interface SampleSettings {
+  /** The trusted issuer: the embedded server's, or `MCP_AUTH_ISSUER`. */
+  issuer: string;
+  /** Resource identifier of `POST /mcp`. */
+  mcpResource: string;
+  /** Resource identifier of the `/notes` REST API. */
+  notesResource: string;
+  /** Browser origins (hostnames, any port) allowed to call `/mcp` (C13). */
+  allowedOriginHostnames: string[];
+}
+
+/** The `ConfigService` key holding the {@link SampleSettings}. */
+export const SAMPLE_CONFIG_KEY = 'sample';
+
+/** The typed shape of the sample's configuration, for `ConfigService<SampleConfiguration, true>`. */
+export interface SampleConfiguration {
+  [SAMPLE_CONFIG_KEY]: SampleSettings;
+}
+
+/** The scopes the sample's resources understand. */
+export const NOTES_SCOPES = ['read:notes', 'write:notes'] as const;
+
+const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Reads the sample's environment variables; throws naming every variable that is malformed. */
+export function sampleEnvironmentFrom(env: NodeJS.ProcessEnv): SampleEnvironment {
+  const problems: string[] = [];
+  const port = portFrom(env, 'PORT', 3000, problems);
+  const authPort = portFrom(env, 'AUTH_PORT', 3001, problems);
+  const issuer = urlFrom(env, 'MCP_AUTH_ISSUER', problems);
+  const mcpResource = urlFrom(env, 'MCP_RESOURCE', problems);
+  const notesResource = urlFrom(env, 'NOTES_RESOURCE', problems);
+  if (problems.length > 0) throw new Error(`Invalid sample configuration:\n  - ${problems.join('\n  - ')}`);
+  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port, authPort, issuer, mcpResource, notesResource };
+}
+
+/** The resource identifiers for an app listening on `port`, unless the environment names them. */
+export function resourceIdentifiers(environment: SampleEnvironment, port: number): { mcpResource: string; notesResource: string } {
+  return {
+    mcpResource: environment.mcpResource ?? `http://127.0.0.1:${port}/mcp`,
+    notesResource: environment.notesResource ?? `http://127.0.0.1:${port}/notes`,
+  };
+}
+
+/**
+ * Origins a browser may call `/mcp` from: loopback (the sample itself, the MCP Inspector on
+ * http://localhost:6274) and the hosts of the resource identifiers (the sample behind a proxy).
+ */
+export function allowedOriginHostnames(...resources: string[]): string[] {
+  return [...new Set([...LOOPBACK_HOSTNAMES, ...resources.map((resource) => new URL(resource).hostname)])];
+}
+
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) problems.push(`${name} must be a port number (0-65535), got "${value}"`);
+  return port;
+}
+
+function urlFrom(env: NodeJS.ProcessEnv, name: string, problems: string[]): string | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) problems.push(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
