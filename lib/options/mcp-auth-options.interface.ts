@@ -108,6 +108,12 @@ export interface JwtVerificationOptions {
   jwksCooldownSeconds?: number;
   /** Seconds after which a cached JWKS is refreshed on use. Default 600. */
   jwksCacheMaxAgeSeconds?: number;
+  /**
+   * Remember verified tokens (keyed by a SHA-256 of the token, never the token itself) so a token sent on
+   * every request is checked cryptographically once. An entry never outlives the token's `exp`. Scopes are
+   * still checked on every request. Default `{ maxEntries: 10000, maxTtlSeconds: 300 }`; `false` turns it off.
+   */
+  cache?: false | { maxEntries?: number; maxTtlSeconds?: number };
 }
 
 /** What a claims mapper may override in the `AuthInfo` built from a token. */

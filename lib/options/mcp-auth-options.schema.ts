@@ -67,6 +67,26 @@ function IsStringList(validationOptions?: ValidationOptions): PropertyDecorator 
   );
 }
 
+/** `false`, or `{ maxEntries?, maxTtlSeconds? }` with non-negative integers. */
+function IsCacheOption(validationOptions?: ValidationOptions): PropertyDecorator {
+  const isCount = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) >= 0);
+  return ValidateBy(
+    {
+      name: 'isCacheOption',
+      validator: {
+        validate: (value: unknown) =>
+          value === false ||
+          (typeof value === 'object' &&
+            value !== null &&
+            isCount((value as Record<string, unknown>).maxEntries) &&
+            isCount((value as Record<string, unknown>).maxTtlSeconds)),
+        defaultMessage: () => 'must be false or { maxEntries?, maxTtlSeconds? } with non-negative integers',
+      },
+    },
+    validationOptions,
+  );
+}
+
 // The classes below describe the option shapes for class-validator only; users write plain objects.
 
 export class AuthorizationServerOptionsSchema {
@@ -195,6 +215,10 @@ export class JwtVerificationOptionsSchema {
   @IsInt()
   @Min(1)
   jwksCacheMaxAgeSeconds?: number;
+
+  @IsOptional()
+  @IsCacheOption()
+  cache?: unknown;
 }
 
 export class McpAuthModuleOptionsSchema {

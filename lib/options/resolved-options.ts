@@ -34,7 +34,11 @@ export interface ResolvedMcpAuthOptions {
   /** Every trusted authorization server, de-duplicated by issuer. */
   readonly authorizationServers: ReadonlyMap<string, AuthorizationServerOptions>;
   readonly discovery: Required<Omit<DiscoveryOptions, 'transformMetadata'>> & Pick<DiscoveryOptions, 'transformMetadata'>;
-  readonly jwt: Required<Omit<JwtVerificationOptions, 'maxTokenAgeSeconds'>> & Pick<JwtVerificationOptions, 'maxTokenAgeSeconds'>;
+  readonly jwt: Required<Omit<JwtVerificationOptions, 'maxTokenAgeSeconds' | 'cache'>> &
+    Pick<JwtVerificationOptions, 'maxTokenAgeSeconds'> & {
+      /** The verified-token cache, or `undefined` when turned off. */
+      cache: { maxEntries: number; maxTtlSeconds: number } | undefined;
+    };
   readonly scopeHierarchy: CompiledScopeHierarchy;
   readonly mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims;
   readonly showErrorDetails: boolean;
@@ -93,6 +97,10 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
       requiredClaims: options.jwt?.requiredClaims ?? [],
       jwksCooldownSeconds: options.jwt?.jwksCooldownSeconds ?? 30,
       jwksCacheMaxAgeSeconds: options.jwt?.jwksCacheMaxAgeSeconds ?? 600,
+      cache:
+        options.jwt?.cache === false
+          ? undefined
+          : { maxEntries: options.jwt?.cache?.maxEntries ?? 10_000, maxTtlSeconds: options.jwt?.cache?.maxTtlSeconds ?? 300 },
     },
     scopeHierarchy: compileScopeHierarchy(options.scopeHierarchy),
     mapClaims: options.mapClaims,

@@ -8,6 +8,7 @@ import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
 import { IssuerKeySets } from './issuer-key-sets.js';
 import { authInfoFromClaims } from './token-claims.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 // RFC 9068 §4: `at+jwt` (or its full media type) marks an access token. `JWT` and no `typ` are accepted
 // in lenient mode only because many providers (Auth0, Entra, Keycloak) still issue them.
@@ -24,6 +25,7 @@ const LENIENT_TYP = new Set([...STRICT_TYP, 'jwt', 'application/jwt']);
 @Injectable()
 export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   private readonly keySets: IssuerKeySets;
+  private readonly cache: VerifiedTokenCache | undefined;
   private readonly typPolicy: ReadonlySet<string>;
   private readonly algorithms: ReadonlySet<string>;
 
@@ -40,6 +42,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
       cacheMaxAgeSeconds: options.jwt.jwksCacheMaxAgeSeconds,
       failureBackoffSeconds: Math.min(options.retryAfterSeconds, 5),
     });
+    this.cache = options.jwt.cache && new VerifiedTokenCache(options.jwt.cache);
   }
 
   /** Fetches the keys of every discovered issuer now, so the first request does not wait. Best-effort. */
@@ -48,6 +51,24 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    if (!this.cache) return this.verifyJwt(token, resource);
+    const key = this.cache.keyFor(token, resource.resource);
+    const cached = this.cache.get(key, token);
+    if (cached) return cached;
+    const auth = await this.verifyJwt(token, resource);
+    this.cache.set(key, auth, this.cacheDeadline(auth));
+    return auth;
+  }
+
+  /** When a verified token stops being valid: its `exp`, or sooner its maximum age. In milliseconds. */
+  private cacheDeadline(auth: AuthInfo): number {
+    const expiresAt = (auth.expiresAt ?? 0) * 1000;
+    const { iat } = auth.claims;
+    const maxAge = this.options.jwt.maxTokenAgeSeconds;
+    return maxAge !== undefined && typeof iat === 'number' ? Math.min(expiresAt, (iat + maxAge) * 1000) : expiresAt;
+  }
+
+  private async verifyJwt(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
     const { header, claims } = decodeUnverified(token);
     this.checkHeader(header);
     const issuer = claims.iss;

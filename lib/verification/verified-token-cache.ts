@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { AuthInfo } from './auth-info.interface.js';
+import { withHiddenToken } from './token-claims.js';
+
+export interface VerifiedTokenCacheOptions {
+  /** Most entries kept; the least recently used go first. */
+  maxEntries: number;
+  /** Longest an entry is trusted without verifying the token again, in seconds. */
+  maxTtlSeconds: number;
+  /** The clock, in milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+interface Entry {
+  auth: Omit<AuthInfo, 'token'>;
+  /** Milliseconds since the epoch after which the entry must not be served. */
+  validUntil: number;
+}
+
+/**
+ * Remembers tokens that passed verification, so a client that sends the same token on every request
+ * (as MCP clients do) pays for the signature check once. Safe because:
+ * - the key is a SHA-256 of the token and the resource: no raw token is stored (RFC 9700 §4.9.3), and a
+ *   token verified for one resource is never served for another;
+ * - an entry never outlives the token's `exp`, the `maxTokenAge` limit, or `maxTtlSeconds`;
+ * - only successes are stored, so a flood of bad tokens costs no memory, and the size is capped.
+ * Scope checks still run on every request; the cached AuthInfo is frozen and handed out as a fresh copy.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: VerifiedTokenCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The number of entries held (for tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The hash that identifies a token for a resource. */
+  keyFor(token: string, resource: string): string {
+    return createHash('sha256').update(resource).update('\n').update(token).digest('base64url');
+  }
+
+  /** A fresh AuthInfo for a token verified earlier, or `undefined` if unknown or no longer valid. */
+  get(key: string, token: string): AuthInfo | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.now() >= entry.validUntil) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Re-insert to mark it most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    // `extra` is the application's to write to, so each request gets its own.
+    return withHiddenToken({ ...entry.auth, extra: entry.auth.extra && { ...entry.auth.extra } }, token);
+  }
+
+  /** Stores a verified token's AuthInfo until `notAfter` (ms) at the latest. */
+  set(key: string, auth: AuthInfo, notAfter: number): void {
+    const validUntil = Math.min(notAfter, this.now() + this.options.maxTtlSeconds * 1000);
+    if (validUntil <= this.now() || this.options.maxEntries <= 0) return;
+    if (this.entries.size >= this.options.maxEntries && !this.entries.has(key)) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    // Spreading leaves out the non-enumerable token: the cache never holds one.
+    this.entries.set(key, { auth: deepFreeze({ ...auth }), validUntil });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !(value instanceof URL)) {
+    Object.freeze(value);
+    for (const nested of Object.values(value)) deepFreeze(nested);
+  }
+  return value;
+}

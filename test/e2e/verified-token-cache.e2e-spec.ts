@@ -1,0 +1,70 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BearerAuthGuard, McpAuthModule, ProtectedResource } from '../../lib/index.js';
+import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
+import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
+import { startProtectedApp } from '../fixtures/protected-app.js';
+import { createSigningKey, signAccessToken, type TestSigningKey } from '../fixtures/token-signer.js';
+
+const mcp = 'http://127.0.0.1/mcp';
+const notes = 'http://127.0.0.1/notes';
+
+@Controller('notes')
+@UseGuards(BearerAuthGuard)
+@ProtectedResource(notes)
+class NotesController {
+  @Get()
+  list() {
+    return [];
+  }
+}
+
+describe.each(ADAPTERS)('the verified-token cache stays correct (%s)', (adapter) => {
+  let as: DevAuthorizationServer;
+  let key: TestSigningKey;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    key = await createSigningKey();
+    as = await startDevAuthorizationServer({ port: 0, signingJwk: key.privateJwk, resources: [{ identifier: mcp, scopes: ['read:notes'] }] });
+    app = await startProtectedApp(
+      adapter,
+      McpAuthModule.forRoot({
+        protectedResources: [
+          { resource: mcp, authorizationServers: [as.issuer] },
+          { resource: notes, authorizationServers: [as.issuer] },
+        ],
+        jwt: { clockToleranceSeconds: 0 },
+      }),
+      { controllers: [NotesController] },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await as?.close();
+  });
+
+  const status = async (path: string, token: string) =>
+    (await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('T9: a cached token is refused once it expires', async () => {
+    const token = await signAccessToken(key, { issuer: as.issuer, audience: mcp, expiresIn: 2 });
+    expect(await status('/mcp', token)).toBe(200);
+    expect(await status('/mcp', token)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await status('/mcp', token)).toBe(401);
+  });
+
+  it('T8: a token cached for one resource is still refused by another', async () => {
+    const token = await signAccessToken(key, { issuer: as.issuer, audience: mcp });
+    expect(await status('/mcp', token)).toBe(200);
+    expect(await status('/notes', token)).toBe(401);
+  });
+
+  it('scopes are checked on every request, cached or not', async () => {
+    const token = await signAccessToken(key, { issuer: as.issuer, audience: mcp, scope: 'read:notes' });
+    expect(await status('/mcp', token)).toBe(200);
+    expect((await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+  });
+});

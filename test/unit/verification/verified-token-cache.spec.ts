@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthInfo } from '../../../lib/index.js';
+import { withHiddenToken } from '../../../lib/verification/token-claims.js';
+import { VerifiedTokenCache } from '../../../lib/verification/verified-token-cache.js';
+
+const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+
+function authInfo(): AuthInfo {
+  return withHiddenToken(
+    {
+      clientId: 'client',
+      scopes: ['read:notes'],
+      expiresAt: 2_000,
+      issuer: 'https://as.example.com',
+      subject: 'alice',
+      audience: ['https://api.example.com/mcp'],
+      principalId: 'https://as.example.com#sub:alice',
+      principalType: 'user' as const,
+      claims: { sub: 'alice', scope: 'read:notes' },
+      extra: { note: 'original' },
+    },
+    TOKEN,
+  );
+}
+
+function cacheAt(clock: { now: number }, maxEntries = 10, maxTtlSeconds = 300) {
+  return new VerifiedTokenCache({ maxEntries, maxTtlSeconds, now: () => clock.now });
+}
+
+describe('VerifiedTokenCache', () => {
+  it('I4/X2: keys are hashes; no entry holds the raw token', () => {
+    const cache = cacheAt({ now: 0 });
+    const key = cache.keyFor(TOKEN, 'https://api.example.com/mcp');
+    expect(key).not.toContain(TOKEN);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    cache.set(key, authInfo(), 1_000_000);
+    expect(JSON.stringify([...(cache as unknown as { entries: Map<string, unknown> }).entries])).not.toContain(TOKEN);
+  });
+
+  it('a token verified for one resource is a different key for another', () => {
+    const cache = cacheAt({ now: 0 });
+    expect(cache.keyFor(TOKEN, 'https://api.example.com/mcp')).not.toBe(cache.keyFor(TOKEN, 'https://api.example.com/notes'));
+  });
+
+  it('serves a fresh copy with the token hidden, until the deadline and not after', () => {
+    const clock = { now: 1_000 };
+    const cache = cacheAt(clock);
+    const key = cache.keyFor(TOKEN, 'r');
+    cache.set(key, authInfo(), 5_000);
+    const first = cache.get(key, TOKEN)!;
+    expect(first.token).toBe(TOKEN);
+    expect(Object.keys(first)).not.toContain('token');
+    first.extra!.note = 'changed by a handler';
+    expect(cache.get(key, TOKEN)!.extra).toEqual({ note: 'original' });
+    clock.now = 4_999;
+    expect(cache.get(key, TOKEN)).toBeDefined();
+    clock.now = 5_000;
+    expect(cache.get(key, TOKEN)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('never keeps an entry longer than maxTtlSeconds', () => {
+    const clock = { now: 0 };
+    const cache = cacheAt(clock, 10, 1);
+    const key = cache.keyFor(TOKEN, 'r');
+    cache.set(key, authInfo(), 1_000_000);
+    clock.now = 1_000;
+    expect(cache.get(key, TOKEN)).toBeUndefined();
+  });
+
+  it('does not store what is already expired', () => {
+    const cache = cacheAt({ now: 10_000 });
+    cache.set(cache.keyFor(TOKEN, 'r'), authInfo(), 9_000);
+    expect(cache.size).toBe(0);
+  });
+
+  it('is bounded: the least recently used entry goes first', () => {
+    const cache = cacheAt({ now: 0 }, 2);
+    const [a, b, c] = ['a', 'b', 'c'].map((token) => cache.keyFor(token, 'r')) as [string, string, string];
+    cache.set(a, authInfo(), 10_000);
+    cache.set(b, authInfo(), 10_000);
+    expect(cache.get(a, 'a')).toBeDefined(); // a is now the most recently used
+    cache.set(c, authInfo(), 10_000);
+    expect(cache.size).toBe(2);
+    expect(cache.get(b, 'b')).toBeUndefined();
+    expect(cache.get(a, 'a')).toBeDefined();
+    expect(cache.get(c, 'c')).toBeDefined();
+  });
+
+  it('stores nothing with maxEntries 0', () => {
+    const cache = cacheAt({ now: 0 }, 0);
+    cache.set(cache.keyFor(TOKEN, 'r'), authInfo(), 10_000);
+    expect(cache.size).toBe(0);
+  });
+
+  it('the cached AuthInfo cannot be changed through a served copy', () => {
+    const cache = cacheAt({ now: 0 });
+    const key = cache.keyFor(TOKEN, 'r');
+    cache.set(key, authInfo(), 10_000);
+    const served = cache.get(key, TOKEN)!;
+    expect(() => served.scopes.push('admin')).toThrow(TypeError);
+    expect(cache.get(key, TOKEN)!.scopes).toEqual(['read:notes']);
+  });
+});
