@@ -13,6 +13,7 @@ export interface BearerChallenge {
 // RFC 6750 §3: scope-token = 1*NQCHAR; error and error_description = *NQSCHAR (NQSCHAR adds space).
 const NOT_NQCHAR = /[^\x21\x23-\x5B\x5D-\x7E]/g;
 const NOT_NQSCHAR = /[^\x20\x21\x23-\x5B\x5D-\x7E]/g;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
  * Builds a `WWW-Authenticate: Bearer …` value that always satisfies the RFC 6750 grammar, whatever it is
@@ -38,13 +39,16 @@ export function buildBearerChallenge(challenge: BearerChallenge): string {
   return parameters.length > 0 ? `Bearer ${parameters.join(', ')}` : 'Bearer';
 }
 
-/** Space-separated, de-duplicated scope tokens, with `offline_access` left out (MCP 2026-07-28, C10). */
+/**
+ * Space-separated, de-duplicated scope tokens, with `offline_access` left out (MCP 2026-07-28, C10).
+ * A value that is not a valid scope token is left out whole, never trimmed into one: `c\d` must not
+ * become a `cd` the client would then go and ask for.
+ */
 function scopeParameter(scopes: readonly string[] | undefined): string {
   if (!scopes) return '';
   const tokens = new Set<string>();
   for (const scope of scopes) {
-    const token = scope.replace(NOT_NQCHAR, '');
-    if (token && token !== 'offline_access') tokens.add(token);
+    if (SCOPE_TOKEN.test(scope) && scope !== 'offline_access') tokens.add(scope);
   }
   return [...tokens].join(' ');
 }

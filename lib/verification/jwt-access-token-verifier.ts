@@ -6,6 +6,7 @@ import { MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
+import { isCompactJws } from './compact-jws.js';
 import { IssuerKeySets } from './issuer-key-sets.js';
 import { authInfoFromClaims } from './token-claims.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -14,6 +15,8 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 // in lenient mode only because many providers (Auth0, Entra, Keycloak) still issue them.
 const STRICT_TYP = new Set(['at+jwt', 'application/at+jwt']);
 const LENIENT_TYP = new Set([...STRICT_TYP, 'jwt', 'application/jwt']);
+// Claims defined for OpenID Connect ID tokens only (OIDC Core §2, §3.1.3.6, §3.3.2.11; FAPI `s_hash`).
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
 
 /**
  * Verifies JWT access tokens (RFC 9068, RFC 8725) against the trusted issuers' JWKS:
@@ -96,8 +99,9 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + tolerance) {
       throw new InvalidTokenFailure('The token was issued in the future');
     }
-    // An OpenID Connect ID token is not an access token (RFC 9068 §5, RFC 8725 §3.12).
-    if ('nonce' in payload) throw new InvalidTokenFailure('The token is an ID token, not an access token');
+    // An OpenID Connect ID token is not an access token (RFC 9068 §5, RFC 8725 §3.12). `nonce` is optional
+    // in the code flow, so the hash claims only ID tokens carry count as well.
+    if (ID_TOKEN_CLAIMS.some((claim) => claim in payload)) throw new InvalidTokenFailure('The token is an ID token, not an access token');
     return authInfoFromClaims(token, payload, resource, this.options.mapClaims);
   }
 
@@ -115,8 +119,8 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
 
 /** Decodes without verifying, only to route the token; any structural problem is an invalid token. */
 function decodeUnverified(token: string): { header: ProtectedHeaderParameters; claims: JWTPayload } {
-  // Compact JWS has three parts; five would be a JWE, which an access token here never is.
-  if (token.split('.').length !== 3) throw new InvalidTokenFailure('The token is not a compact JWS');
+  // Three canonical base64url parts: not a JWE (five), not unsigned (empty signature), not a re-spelling.
+  if (!isCompactJws(token)) throw new InvalidTokenFailure('The token is not a canonically encoded compact JWS');
   try {
     return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
   } catch {

@@ -88,6 +88,8 @@ describe('buildBearerChallenge', () => {
       { scopes: ['read notes', 'readnotes'], scope: 'readnotes' },
       { scopes: ['a"', 'a'], scope: 'a' },
       { scopes: ['"\\', ' '], scope: undefined },
+      // An invalid value is left out whole, never trimmed into a scope nobody asked for.
+      { scopes: ['c\\d', 'a"b', 'ünï', 'X-Injected: 1', 'ok'], scope: 'ok' },
       { scopes: ['api://x/.default', 'https://h/scope'], scope: 'api://x/.default https://h/scope' },
     ])('C9/C10: $scopes → scope=$scope', ({ scopes, scope }) => {
       const params = built({ scopes, resourceMetadataUrl: PRM });
