@@ -1,158 +1,195 @@
-import { exportJWK, type JWK } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
-import { startLoopbackServer, sendJson, type LoopbackServer } from '../fixtures/loopback-server.js';
-import { McpAuthModule, startProtectedApp } from '../fixtures/protected-app.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AuthorizationServerDiscoveryError, McpAuthModule, type McpAuthModuleOptions } from '../../lib/index.js';
+import { ADAPTERS, type AdapterName, type RunningApp } from '../fixtures/http-app.js';
+import { LogCapture } from '../fixtures/log-capture.js';
 import { createSigningKey, signAccessToken, type TestSigningKey } from '../fixtures/token-signer.js';
 import { parseBearerChallenge } from '../fixtures/www-authenticate.js';
-
-const resource = 'http://127.0.0.1/mcp';
-
-async function publicJwk(key: TestSigningKey): Promise<JWK> {
-  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...jwk } = await exportJWK(key.privateKey);
-  return { ...jwk, kid: key.kid, alg: key.alg, use: 'sig' };
-}
+import { startLoopbackIssuer, type DiscoveryMode, type JwksMode, type LoopbackIssuer } from './fixtures/loopback-issuer.js';
+import { AttackClient, startGuardedApp } from './fixtures/security-app.js';
 
 /**
- * A JWKS endpoint whose behaviour the test switches at will: serve keys, answer 500, hang, or answer
- * garbage. A real authorization server can't be made to fail like this on demand.
+ * Fault injection against an authorization server the test controls: its JWKS and its discovery document
+ * fail on demand (500, silence, garbage, wrong issuer), and the resource server must answer 503 — never
+ * `invalid_token`, never a 5xx of its own — and recover by itself, without hammering the server.
  */
-type JwksMode = 'keys' | 'error' | 'hang' | 'garbage';
+const resource = 'http://127.0.0.1/mcp';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(ADAPTERS)('JWKS outages and key rotation (%s)', (adapter) => {
-  let jwks: LoopbackServer;
+function optionsFor(issuer: LoopbackIssuer, overrides: Partial<McpAuthModuleOptions> = {}): McpAuthModuleOptions {
+  return {
+    protectedResources: [{ resource, authorizationServers: [issuer.issuer], scopesSupported: ['read:notes'] }],
+    discovery: { timeoutMs: 300, retries: 0, retryDelayMs: 10 },
+    ...overrides,
+  };
+}
+
+/** 503 `temporarily_unavailable` with Retry-After and no Bearer challenge: not the client's fault (C15). */
+async function expectUnavailable(client: AttackClient, token: string, retryAfter: string) {
+  const outcome = await client.bearer(token);
+  expect(outcome.status).toBe(503);
+  expect(outcome.retryAfter).toBe(retryAfter);
+  expect(outcome.challenges).toEqual([]);
+  expect(outcome.body).toEqual({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable' });
+  expect(outcome.handlerRuns).toBe(0);
+}
+
+describe.each(ADAPTERS)('fault injection: JWKS key rotation and kid floods (%s)', (adapter) => {
+  let issuer: LoopbackIssuer;
   let app: RunningApp;
-  let mode: JwksMode = 'keys';
-  let published: JWK[] = [];
+  let client: AttackClient;
   let first: TestSigningKey;
-  let issuer: string;
-  const jwksFetches = () => jwks.requests.filter((path) => path === '/jwks').length;
 
   beforeAll(async () => {
     first = await createSigningKey('RS256');
-    published = [await publicJwk(first)];
-    jwks = await startLoopbackServer((_request, response) => {
-      if (mode === 'keys') sendJson(response, 200, { keys: published });
-      else if (mode === 'error') sendJson(response, 500, { error: 'boom' });
-      else if (mode === 'garbage') sendJson(response, 200, { not: 'a key set' });
-      // 'hang': never answer; the verifier's timeout must fire.
-    });
-    issuer = jwks.url;
-    app = await startProtectedApp(
-      adapter,
-      McpAuthModule.forRoot({
-        protectedResources: [
-          { resource, authorizationServers: [{ issuer, metadata: { issuer, jwks_uri: `${issuer}/jwks` } }] },
-        ],
-        discovery: { timeoutMs: 300 },
-        jwt: { jwksCooldownSeconds: 1 },
-        retryAfterSeconds: 0,
-      }),
-    );
+    issuer = await startLoopbackIssuer([first]);
+    app = await startGuardedApp(adapter, McpAuthModule.forRoot(optionsFor(issuer, { jwt: { jwksCooldownSeconds: 1 }, retryAfterSeconds: 0 })));
+    client = new AttackClient(() => app.url);
   });
 
   afterAll(async () => {
     await app?.close();
-    await jwks?.close();
+    await issuer?.close();
   });
-
-  afterEach(() => {
-    mode = 'keys';
-  });
-
-  const get = async (token: string) => {
-    const response = await fetch(`${app.url}/mcp`, { headers: { authorization: `Bearer ${token}` } });
-    const header = response.headers.get('www-authenticate');
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), header, body: await response.json() };
-  };
 
   it('prefetches the JWKS at bootstrap, so the first request does not wait for it', () => {
-    expect(jwksFetches()).toBeGreaterThanOrEqual(1);
+    expect(issuer.jwksFetches()).toBe(1);
   });
 
-  it('T14: a rotated key (new kid) is accepted after one refetch', async () => {
+  it('T14: a rotated key (new kid) is accepted after exactly one refetch', async () => {
     const rotated = await createSigningKey('RS256');
-    published = [await publicJwk(first), await publicJwk(rotated)];
+    await issuer.publish([first, rotated]);
     // An unknown kid triggers a refetch only once the cooldown since the last fetch (1 s here) is over.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const before = jwksFetches();
-    const token = await signAccessToken(rotated, { issuer, audience: resource });
-    expect((await get(token)).status).toBe(200);
-    expect(jwksFetches()).toBe(before + 1);
-    expect((await get(token)).status).toBe(200);
-    expect(jwksFetches()).toBe(before + 1);
+    await sleep(1_100);
+    const before = issuer.jwksFetches();
+    const token = await signAccessToken(rotated, { issuer: issuer.issuer, audience: resource });
+    expect((await client.bearer(token)).status).toBe(200);
+    expect(issuer.jwksFetches()).toBe(before + 1);
+    const again = await signAccessToken(rotated, { issuer: issuer.issuer, audience: resource });
+    expect((await client.bearer(again)).status).toBe(200);
+    expect(issuer.jwksFetches()).toBe(before + 1);
   });
 
-  it('T14: a flood of unknown kids causes at most one JWKS fetch per cooldown window', async () => {
+  it('T14: a flood of tokens with random unknown kids causes at most one JWKS fetch per cooldown window', async () => {
     const stranger = await createSigningKey('RS256');
-    const tokens = await Promise.all(
-      Array.from({ length: 50 }, (_, index) =>
-        signAccessToken(stranger, { issuer, audience: resource, header: { kid: `unknown-${index}` } }),
-      ),
-    );
-    const before = jwksFetches();
-    const statuses = await Promise.all(tokens.map(async (token) => (await get(token)).status));
-    expect(new Set(statuses)).toEqual(new Set([401]));
-    expect(jwksFetches() - before).toBeLessThanOrEqual(1);
+    const flood = () =>
+      Promise.all(
+        Array.from({ length: 50 }, () =>
+          signAccessToken(stranger, { issuer: issuer.issuer, audience: resource, header: { kid: crypto.randomUUID() } }),
+        ),
+      );
+    await sleep(1_100); // start in a fresh window
+    const before = issuer.jwksFetches();
+    const firstWave = await Promise.all((await flood()).map(async (token) => (await client.bearer(token)).status));
+    const secondWave = await Promise.all((await flood()).map(async (token) => (await client.bearer(token)).status));
+    expect(new Set([...firstWave, ...secondWave])).toEqual(new Set([401]));
+    expect(issuer.jwksFetches() - before).toBeLessThanOrEqual(1);
   });
 });
 
-describe.each(ADAPTERS)('JWKS unreachable from the start (%s)', (adapter) => {
-  let jwks: LoopbackServer;
-  let app: RunningApp;
-  let mode: JwksMode = 'error';
+describe.each(ADAPTERS)('fault injection: JWKS outages (%s)', (adapter) => {
+  let issuer: LoopbackIssuer;
+  let app: RunningApp | undefined;
   let key: TestSigningKey;
-  let issuer: string;
+  const token = () => signAccessToken(key, { issuer: issuer.issuer, audience: resource });
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     key = await createSigningKey('RS256');
-    const keys = [await publicJwk(key)];
-    jwks = await startLoopbackServer((_request, response) => {
-      if (mode === 'keys') sendJson(response, 200, { keys });
-      else if (mode === 'error') sendJson(response, 500, { error: 'boom' });
-      else if (mode === 'garbage') response.end('<html>not json</html>');
-    });
-    issuer = jwks.url;
-    app = await startProtectedApp(
-      adapter,
-      McpAuthModule.forRoot({
-        protectedResources: [{ resource, authorizationServers: [{ issuer, metadata: { issuer, jwks_uri: `${issuer}/jwks` } }] }],
-        discovery: { timeoutMs: 300 },
-        retryAfterSeconds: 0,
-      }),
-    );
+    issuer = await startLoopbackIssuer([key]);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await app?.close();
-    await jwks?.close();
+    app = undefined;
+    await issuer.close();
   });
 
-  const get = async (token: string) => {
-    const response = await fetch(`${app.url}/mcp`, { headers: { authorization: `Bearer ${token}` } });
-    return {
-      status: response.status,
-      retryAfter: response.headers.get('retry-after'),
-      header: response.headers.get('www-authenticate'),
-      body: (await response.json()) as Record<string, unknown>,
-    };
-  };
+  it.each<JwksMode>(['error', 'hang', 'garbage', 'not-json'])(
+    'C15: a JWKS that answers %s → 503 with Retry-After, then recovers by itself when it comes back',
+    async (failure) => {
+      issuer.jwksMode = failure;
+      // Retry-After 0 makes the failure backoff 0 s too, so recovery needs no waiting.
+      app = await startGuardedApp(adapter, McpAuthModule.forRoot(optionsFor(issuer, { retryAfterSeconds: 0 })));
+      const client = new AttackClient(() => app!.url);
+      await expectUnavailable(client, await token(), '0');
+      issuer.jwksMode = 'keys';
+      expect((await client.bearer(await token())).status).toBe(200);
+      const noToken = await client.send();
+      expect(parseBearerChallenge(noToken.raw.headers['www-authenticate']?.[0]).params.error).toBeUndefined();
+    },
+  );
 
-  it.each<JwksMode>(['error', 'hang', 'garbage'])('C15: JWKS %s → 503 with Retry-After and no invalid_token', async (failure) => {
-    mode = failure;
-    const token = await signAccessToken(key, { issuer, audience: resource });
-    const { status, retryAfter, header, body } = await get(token);
-    expect(status).toBe(503);
-    expect(retryAfter).toBe('0');
-    expect(header).toBeNull();
-    expect(body).toEqual({ error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable' });
+  it('C15: during an outage the JWKS is not refetched on every request, and is once the backoff is over', async () => {
+    issuer.jwksMode = 'error';
+    app = await startGuardedApp(adapter, McpAuthModule.forRoot(optionsFor(issuer, { retryAfterSeconds: 1 })));
+    const client = new AttackClient(() => app!.url);
+    const before = issuer.jwksFetches();
+    for (let i = 0; i < 10; i++) await expectUnavailable(client, await token(), '1');
+    expect(issuer.jwksFetches() - before).toBeLessThanOrEqual(1);
+    issuer.jwksMode = 'keys';
+    await sleep(1_100);
+    expect((await client.bearer(await token())).status).toBe(200);
+  });
+});
+
+/** What the named discovery error says for each fault: the URL tried and why it was refused. */
+const DISCOVERY_FAULTS: Array<[DiscoveryMode, string]> = [
+  ['hang', 'no answer within 200 ms'],
+  ['wrong-issuer', '"issuer" is "https://impostor.example"'],
+  ['invalid-json', 'HTTP 200 but the body is not valid JSON'],
+  ['error', 'HTTP 500'],
+];
+
+describe.each(ADAPTERS)('fault injection: discovery at bootstrap (%s)', (adapter: AdapterName) => {
+  let issuer: LoopbackIssuer;
+  let key: TestSigningKey;
+  let app: RunningApp | undefined;
+
+  beforeEach(async () => {
+    key = await createSigningKey('RS256');
+    issuer = await startLoopbackIssuer([key]);
   });
 
-  it('C15: recovers by itself once the JWKS comes back', async () => {
-    mode = 'keys';
-    const token = await signAccessToken(key, { issuer, audience: resource });
-    // The failure backoff is min(retryAfterSeconds, 5) = 0 s here, so the next request refetches.
-    expect((await get(token)).status).toBe(200);
-    expect(parseBearerChallenge((await fetch(`${app.url}/mcp`)).headers.get('www-authenticate')).params.error).toBeUndefined();
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await issuer.close();
+  });
+
+  it.each(DISCOVERY_FAULTS)('fail-fast: discovery that meets %s stops bootstrap with the named error', async (mode, reason) => {
+    issuer.discoveryMode = mode;
+    const logger = new LogCapture();
+    const started = startGuardedApp(
+      adapter,
+      McpAuthModule.forRoot(optionsFor(issuer, { discovery: { timeoutMs: 200, retries: 1, retryDelayMs: 10 } })),
+      { logger },
+    );
+    const error = await started.then(
+      (running) => {
+        app = running;
+        return undefined;
+      },
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(AuthorizationServerDiscoveryError);
+    const discoveryError = error as AuthorizationServerDiscoveryError;
+    expect(discoveryError.code).toBe('MCP_AUTH_DISCOVERY_FAILED');
+    expect(discoveryError.message).toContain(`${issuer.issuer}/.well-known/oauth-authorization-server: ${reason}`);
+    // Unreachable (silence, 5xx) is retried once more; a definitive answer (wrong issuer, not JSON) is not.
+    expect(issuer.discoveryFetches()).toBe(mode === 'hang' || mode === 'error' ? 4 : 2);
+    expect(logger.text()).not.toContain('successfully started');
+    expect(issuer.jwksFetches()).toBe(0);
+  });
+
+  it.each(DISCOVERY_FAULTS)('lazy: discovery that meets %s starts the app, answers 503, then recovers by itself', async (mode) => {
+    issuer.discoveryMode = mode;
+    app = await startGuardedApp(
+      adapter,
+      McpAuthModule.forRoot(optionsFor(issuer, { discovery: { failFast: false, timeoutMs: 200, retries: 0 }, retryAfterSeconds: 0 })),
+      { logger: new LogCapture() },
+    );
+    const client = new AttackClient(() => app!.url);
+    await expectUnavailable(client, await signAccessToken(key, { issuer: issuer.issuer, audience: resource }), '0');
+    issuer.discoveryMode = 'ok';
+    expect((await client.bearer(await signAccessToken(key, { issuer: issuer.issuer, audience: resource }))).status).toBe(200);
   });
 });
