@@ -9,6 +9,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { protectedResourceMetadataUrl } from '../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from './auth-server/dev-authorization-server.js';
 import { AppModule } from './app.module.js';
+import { mcpCorsOptions } from './mcp/mcp-cors.js';
 import { allowedOriginHostnames, NOTES_SCOPES, resourceIdentifiers, type SampleEnvironment, type SampleSettings } from './sample.config.js';
 
 /** How to start the sample: the environment settings (ports may be 0) plus the HTTP adapter and logger. */
@@ -17,6 +18,8 @@ export interface SampleOptions extends Partial<SampleEnvironment> {
   adapter?: 'express' | 'fastify';
   /** Nest logger setting; default Nest's own. */
   logger?: LoggerService | LogLevel[] | false;
+  /** Lifetime of the embedded authorization server's access tokens; default 3600. Tests shorten it to exercise refresh. */
+  accessTokenTtlSeconds?: number;
 }
 
 /** The running sample. */
@@ -69,6 +72,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
     if (issuer === undefined) {
       authorizationServer = await startDevAuthorizationServer({
         port: environment.authPort,
+        accessTokenTtlSeconds: options.accessTokenTtlSeconds,
         resources: [
           { identifier: mcpResource, scopes: [...NOTES_SCOPES] },
           { identifier: notesResource, scopes: [...NOTES_SCOPES] },
@@ -89,6 +93,8 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
       { logger: options.logger, abortOnError: false },
     );
     app = nestApp;
+    // Browser MCP clients (the MCP Inspector) call /mcp from their own origin.
+    nestApp.enableCors(mcpCorsOptions(settings.allowedOriginHostnames));
     await reservation.release();
     await nestApp.listen(reservation.port, environment.host);
 

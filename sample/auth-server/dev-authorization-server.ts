@@ -4,16 +4,20 @@ import type { AddressInfo } from 'node:net';
 
 import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
+import type { ClientMetadata } from 'oidc-provider';
 
 import { handleInteractionRoute } from './interaction-routes.js';
 import { loadOidcProvider } from './load-oidc-provider.js';
 import { buildProviderConfiguration } from './provider-configuration.js';
+import { handleRegistrationCors, REGISTRATION_PATH } from './registration-cors.js';
 import { generateSigningJwk } from './signing-keys.js';
 
 /** A protected resource (RFC 8707 resource indicator) and the scopes it defines. */
 export interface DevResource {
   identifier: string;
   scopes: string[];
+  /** `jwt` (default): RFC 9068 JWTs; `opaque`: random strings that resource servers introspect (RFC 7662). */
+  accessTokenFormat?: 'jwt' | 'opaque';
 }
 
 export interface DevAuthorizationServerOptions {
@@ -34,6 +38,13 @@ export interface DevAuthorizationServerOptions {
    * hostile tokens signed by the very key this real server publishes.
    */
   signingJwk?: JWK;
+  /**
+   * Enable RFC 7662 introspection (for confidential clients, such as a resource server registered in
+   * `clients`) and RFC 7009 revocation of a client's own tokens. Default false.
+   */
+  introspection?: boolean;
+  /** More clients to register, e.g. a resource server that authenticates with `private_key_jwt`. */
+  clients?: ClientMetadata[];
 }
 
 export interface DevAuthorizationServer {
@@ -103,6 +114,8 @@ export async function startDevAuthorizationServer(
         signingAlgorithm,
         signingJwk,
         devClient,
+        introspection: options.introspection ?? false,
+        extraClients: options.clients ?? [],
         errors: oidcProvider.errors,
       }),
     );
@@ -148,6 +161,7 @@ async function dispatch(
     if (url.pathname === OAUTH_DISCOVERY_PATH) {
       req.url = `${OIDC_DISCOVERY_PATH}${url.search}`;
     }
+    if (url.pathname === REGISTRATION_PATH && handleRegistrationCors(req, res)) return;
     await providerCallback(req, res);
   } catch (error) {
     console.error(`dev authorization server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -15,6 +15,10 @@ export interface ProviderConfigurationInput {
   signingAlgorithm: DevSigningAlgorithm;
   signingJwk: JWK;
   devClient: { clientId: string; clientSecret: string };
+  /** Enable introspection (confidential clients only) and revocation (a client's own tokens). */
+  introspection: boolean;
+  /** Clients registered besides the dev client. */
+  extraClients: readonly ClientMetadata[];
   errors: OidcProviderModule['errors'];
 }
 
@@ -37,7 +41,7 @@ const DAY_SECONDS = 24 * 60 * 60;
  * gives the behaviour the MCP authorization spec needs and keeps the server silent at run time.
  */
 export function buildProviderConfiguration(input: ProviderConfigurationInput): Configuration {
-  const { resources, accessTokenTtlSeconds, signingAlgorithm, signingJwk, devClient, errors } = input;
+  const { resources, accessTokenTtlSeconds, signingAlgorithm, signingJwk, devClient, introspection, extraClients, errors } = input;
   const byIdentifier = new Map(resources.map((resource) => [resource.identifier, resource]));
   const resourceScopes = [...new Set(resources.flatMap((resource) => resource.scopes))];
   const defaultResource = resources[0]?.identifier;
@@ -56,7 +60,7 @@ export function buildProviderConfiguration(input: ProviderConfigurationInput): C
 
   return {
     adapter: createMemoryAdapterFactory(),
-    clients: [devClientMetadata],
+    clients: [devClientMetadata, ...extraClients],
     jwks: { keys: [signingJwk] },
     // Random per run: signs the session and interaction cookies (unsigned cookies draw a warning).
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -66,11 +70,22 @@ export function buildProviderConfiguration(input: ProviderConfigurationInput): C
     // grants whatever oidc-provider reports missing, so this double role needs no special casing.
     scopes: ['openid', 'offline_access', ...resourceScopes],
     claims: { openid: ['sub'] },
+    // A registered `scope` caps what a client may ask for later, and the MCP SDK registers with the scope
+    // of the first challenge it meets (`read:notes`). Step-up (a 403 insufficient_scope asking for
+    // `write:notes`) then needs a new authorization request for more, so at registration the client's
+    // scope is widened to every resource scope this server issues. ctx is only set for registration.
+    extraClientMetadata: {
+      properties: ['scope'],
+      validator: (ctx, key, value, metadata) => {
+        if (ctx === undefined || key !== 'scope' || typeof value !== 'string') return;
+        metadata.scope = [...new Set([...value.split(' ').filter(Boolean), ...resourceScopes])].join(' ');
+      },
+    },
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
 
     // OAuth 2.1: the authorization code flow only (no implicit or hybrid response types).
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -109,6 +124,9 @@ export function buildProviderConfiguration(input: ProviderConfigurationInput): C
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // A resource server asks about opaque tokens with its own confidential client; public clients may not.
+      introspection: { enabled: introspection, allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none' },
+      revocation: { enabled: introspection, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       // Open dynamic client registration (RFC 7591) without an initial access token, as MCP clients expect.
       registration: { enabled: true },
       rpInitiatedLogout: { enabled: false },
@@ -134,9 +152,11 @@ export function buildProviderConfiguration(input: ProviderConfigurationInput): C
             audience: resource.identifier,
             scope: resource.scopes.join(' '),
             accessTokenTTL: accessTokenTtlSeconds,
-            // RFC 9068 JWT (typ at+jwt) for every resource: resource servers verify locally via JWKS.
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: signingAlgorithm } },
+            // RFC 9068 JWT (typ at+jwt) by default: resource servers verify locally via JWKS. Opaque tokens
+            // are for resource servers that introspect.
+            ...(resource.accessTokenFormat === 'opaque'
+              ? { accessTokenFormat: 'opaque' as const }
+              : { accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: signingAlgorithm } } }),
           };
         },
       },
