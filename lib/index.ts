@@ -22,6 +22,8 @@ export type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from './option
 
 /** The guard that protects routes. */
 export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
+/** What the guard puts on `req.user` (the shape MCP-Nest's `@ToolScopes()` / `@ToolRoles()` read). */
+export { requestUserFromAuthInfo, type RequestUser } from './guards/request-user.js';
 /** Scopes a route or tool requires (class ∪ method, all of them). */
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 /** The caller's verified identity, as a parameter decorator and as a type. */

@@ -4,6 +4,11 @@ import type { AuthInfo } from '../verification/auth-info.interface.js';
 
 const storage = new AsyncLocalStorage<AuthInfo>();
 
+/** The current caller, for code outside dependency injection (parameter decorators); see {@link McpAuthContext}. */
+export function currentAuthInfo(): AuthInfo | undefined {
+  return storage.getStore();
+}
+
 /**
  * The caller's {@link AuthInfo} for the request being handled, readable from any provider that runs
  * within it (an MCP tool, a service it calls), without passing it down by hand. Backed by

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { currentAuthInfo } from '../context/mcp-auth-context.js';
 import { MCP_AUTH_INFO_PARAMETERS } from '../mcp-auth.constants.js';
 import type { AuthInfo as AuthInfoShape } from '../verification/auth-info.interface.js';
 
@@ -12,7 +13,10 @@ export interface AuthInfoParameter {
 }
 
 const authInfoRouteParameter = createParamDecorator((field: keyof AuthInfoShape | undefined, context: ExecutionContext) => {
-  const auth = context.switchToHttp().getRequest<{ auth?: AuthInfoShape }>().auth;
+  // An HTTP route reads what the guard attached. Other handlers (microservice message handlers, such as
+  // MCP-Nest tools) run within the HTTP request that BearerAuthGuard let through: they read its context.
+  const auth =
+    context.getType() === 'http' ? context.switchToHttp().getRequest<{ auth?: AuthInfoShape }>().auth : currentAuthInfo();
   if (!auth) {
     throw new Error(
       `@AuthInfo() on ${context.getClass().name}.${context.getHandler().name} found no verified token: guard the route with @UseGuards(BearerAuthGuard).`,
@@ -23,8 +27,9 @@ const authInfoRouteParameter = createParamDecorator((field: keyof AuthInfoShape 
 
 /**
  * Injects the caller's {@link AuthInfo}, or one field of it (`@AuthInfo('subject')`). Works on controller
- * route parameters (read from what `BearerAuthGuard` attached) and on MCP tool provider method parameters
- * (filled from `McpAuthContext` when the tool runs). It never verifies anything itself.
+ * route parameters (read from what `BearerAuthGuard` attached), on MCP tool provider method parameters and
+ * on microservice message handlers such as MCP-Nest tools (filled from `McpAuthContext` when the tool
+ * runs). It never verifies anything itself.
  */
 export function AuthInfo(field?: keyof AuthInfoShape): ParameterDecorator {
   const routeParameter = authInfoRouteParameter(field);

@@ -16,12 +16,14 @@ import { missingScopes, unionScopes } from '../scopes/scope-matching.js';
 import { AccessTokenVerifier } from '../verification/access-token-verifier.js';
 import type { AuthInfo } from '../verification/auth-info.interface.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
+import { requestUserFromAuthInfo, type RequestUser } from './request-user.js';
 import { resourceForRoute } from './resource-for-route.js';
 
 /**
  * Lets a request through only with a valid bearer token for the route's protected resource, carrying
  * every scope the route requires. On success `req.auth` holds the caller's {@link AuthInfo} (the MCP SDK
- * reads it there); on failure the response carries an exact RFC 6750 / RFC 9728 challenge.
+ * reads it there) and `req.user` a {@link RequestUser} (MCP-Nest and other NestJS code read it there);
+ * on failure the response carries an exact RFC 6750 / RFC 9728 challenge.
  *
  * Every request is authenticated on its own (T15): nothing is remembered per connection or session.
  * Subclass it to change a step; the protected methods are the seams.
@@ -80,10 +82,24 @@ export class BearerAuthGuard implements CanActivate {
     );
   }
 
-  /** Exposes the caller to the handler and to MCP SDK transports (which read the Node request's `auth`). */
+  /**
+   * Exposes the caller to the handler and to MCP SDK transports (which read the Node request's `auth`),
+   * and as `req.user` to code that reads it there (MCP-Nest's `@ToolScopes()` / `@ToolRoles()`). On
+   * Fastify both are set on the Node request (`request.raw`) too, where those libraries look.
+   */
   protected attachAuthInfo(request: HttpRequestLike, auth: AuthInfo): void {
+    const user = this.requestUser(auth);
     request.auth = auth;
-    if (request.raw) request.raw.auth = auth;
+    request.user = user;
+    if (request.raw) {
+      request.raw.auth = auth;
+      request.raw.user = user;
+    }
+  }
+
+  /** The `req.user` of a verified caller. Override to take roles from elsewhere (Keycloak `realm_access.roles`). */
+  protected requestUser(auth: AuthInfo): RequestUser {
+    return requestUserFromAuthInfo(auth, this.options.scopeHierarchy);
   }
 
   /** Writes the challenge headers and throws the HTTP error. Override to change the response. */

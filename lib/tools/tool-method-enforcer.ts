@@ -1,16 +1,26 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, UseGuards, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { McpAuthContext } from '../context/mcp-auth-context.js';
 import type { AuthInfoParameter } from '../decorators/auth-info.decorator.js';
 import { MCP_AUTH_ENFORCED_METHOD, MCP_AUTH_INFO_PARAMETERS, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions } from '../options/resolved-options.js';
+import { MessageHandlerScopeGuard } from './message-handler-scope.guard.js';
 import { guardToolMethod } from './tool-method-guard.js';
 import { toolMethodScopes } from './tool-scope-requirements.js';
+
+// `@MessagePattern()` metadata (@nestjs/microservices), which MCP-Nest's `@Tool()` sets on its handlers.
+const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
+// `@UseGuards()` metadata (@nestjs/common).
+const GUARDS_METADATA = '__guards__';
 
 /**
  * At bootstrap, finds provider methods marked with `@RequireScopes()` or with `@AuthInfo()` parameters
  * (MCP tool implementations) and wraps them on their instance so they check the current caller and
- * receive its AuthInfo. Controllers are left alone: for them `BearerAuthGuard` does the work.
+ * receive its AuthInfo. Controller routes are left alone: for them `BearerAuthGuard` does the work.
+ *
+ * Controller message handlers (microservice `@MessagePattern()`s, such as MCP-Nest tools) marked with
+ * `@RequireScopes()` are never seen by that guard, so they get a {@link MessageHandlerScopeGuard}; their
+ * `@AuthInfo()` parameters read `McpAuthContext` themselves.
  */
 @Injectable()
 export class ToolMethodEnforcer implements OnModuleInit {
@@ -20,7 +30,11 @@ export class ToolMethodEnforcer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly context: McpAuthContext,
     @Inject(MCP_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedMcpAuthOptions,
-  ) {}
+  ) {
+    // A hybrid application binds message handlers, and reads their guards, when the microservice is
+    // connected: before any lifecycle hook. So their guards are added now, while the app is created.
+    for (const wrapper of this.discovery.getControllers()) this.guardMessageHandlers(wrapper.metatype);
+  }
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
@@ -29,6 +43,25 @@ export class ToolMethodEnforcer implements OnModuleInit {
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype || prototype === Object.prototype) continue;
       for (const name of this.scanner.getAllMethodNames(prototype)) this.enforce(instance, prototype, name);
+    }
+  }
+
+  private guardMessageHandlers(type: unknown): void {
+    if (typeof type !== 'function') return;
+    const prototype = type.prototype as Record<string, unknown>;
+    for (const name of this.scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function' || Reflect.getMetadata(MESSAGE_PATTERN_METADATA, handler) === undefined) continue;
+      const requiredScopes = toolMethodScopes(this.reflector, type, name);
+      const guards = (Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[] | undefined) ?? [];
+      if (requiredScopes === undefined || guards.some((guard) => guard instanceof MessageHandlerScopeGuard)) continue;
+      const guard = new MessageHandlerScopeGuard({
+        name: `${type.name}.${name}`,
+        requiredScopes,
+        hierarchy: this.options.scopeHierarchy,
+        currentAuth: () => this.context.get(),
+      });
+      UseGuards(guard)(prototype, name, { value: handler });
     }
   }
 

@@ -117,11 +117,12 @@ describe.each(ADAPTERS)('a person in Chromium, with the sample on %s', (adapter)
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>MCP client page</title>');
     });
     try {
-      await page.goto(pageServer.url.replace('127.0.0.1', 'localhost'));
+      const pageOrigin = pageServer.url.replace('127.0.0.1', 'localhost');
+      await page.goto(pageOrigin);
       const { access_token: readToken } = await clientCredentialsToken(sample.authorizationServer!, { resource: sample.mcpUrl, scope: 'read:notes' });
 
       const seen = await page.evaluate(
-        async ({ mcpUrl, readToken }) => {
+        async ({ mcpUrl, readToken, pageOrigin }) => {
           const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
           const call = (body: object, token?: string) =>
             fetch(mcpUrl, {
@@ -149,7 +150,7 @@ describe.each(ADAPTERS)('a person in Chromium, with the sample on %s', (adapter)
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({
               client_name: 'browser page',
-              redirect_uris: [`${location.origin}/oauth/callback`],
+              redirect_uris: [`${pageOrigin}/oauth/callback`],
               grant_types: ['authorization_code'],
               response_types: ['code'],
               token_endpoint_auth_method: 'none',
@@ -159,7 +160,6 @@ describe.each(ADAPTERS)('a person in Chromium, with the sample on %s', (adapter)
           const tools = (await (await call({ method: 'tools/list' }, readToken)).json()) as { result: { tools: Array<{ name: string }> } };
           const forbidden = await call({ method: 'tools/call', params: { name: 'create-note', arguments: { text: 'x' } } }, readToken);
           return {
-            origin: location.origin,
             unauthorized: { status: unauthorized.status, challenge },
             prm,
             asIssuer: asMetadata.issuer,
@@ -168,10 +168,10 @@ describe.each(ADAPTERS)('a person in Chromium, with the sample on %s', (adapter)
             forbidden: { status: forbidden.status, challenge: forbidden.headers.get('www-authenticate') },
           };
         },
-        { mcpUrl: sample.mcpUrl, readToken },
+        { mcpUrl: sample.mcpUrl, readToken, pageOrigin },
       );
 
-      expect(seen.origin).toMatch(/^http:\/\/localhost:\d+$/);
+      expect(page.url()).toBe(`${pageOrigin}/`);
       expect(seen.unauthorized.status).toBe(401);
       expect(parseBearerChallenge(seen.unauthorized.challenge).params).toEqual({ resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes' });
       expect(seen.prm).toMatchObject({ resource: sample.mcpUrl, authorization_servers: [sample.issuer] });
