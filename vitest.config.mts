@@ -20,5 +20,14 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // `npm test` runs with --coverage: the library must stay covered, measured over unit and e2e suites alike.
+    coverage: {
+      provider: 'v8',
+      include: ['lib/**'],
+      // Pure type declarations and the re-export barrel hold no executable code.
+      exclude: ['lib/index.ts', 'lib/**/*.interface.ts'],
+      reporter: ['text-summary', 'text', 'json-summary'],
+      thresholds: { lines: 95, branches: 90 },
+    },
   },
 });

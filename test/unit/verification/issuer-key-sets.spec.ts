@@ -1,0 +1,114 @@
+import { createServer } from 'node:net';
+import { errors, SignJWT } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../../../lib/errors/authentication-failures.js';
+import { IssuerKeySets } from '../../../lib/verification/issuer-key-sets.js';
+import { sendJson, startLoopbackServer, type LoopbackServer } from '../../fixtures/loopback-server.js';
+import { createSigningKey, type TestSigningKey } from '../../fixtures/token-signer.js';
+import { publicJwkOf } from '../../security/fixtures/loopback-issuer.js';
+
+// The JWKS side of verification against real loopback servers: which failures are the client's (401)
+// and which are the authorization server's (503), and how often the JWKS is fetched.
+const issuer = 'https://as.example';
+const options = { timeoutMs: 300, cooldownSeconds: 30, cacheMaxAgeSeconds: 600, failureBackoffSeconds: 60 };
+const servers: LoopbackServer[] = [];
+
+async function jwksServer(handler: Parameters<typeof startLoopbackServer>[0]): Promise<LoopbackServer> {
+  const server = await startLoopbackServer(handler);
+  servers.push(server);
+  return server;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** Resolves the key for a token signed by `key` under the given header, as jose's jwtVerify would. */
+async function resolve(keySets: IssuerKeySets, jwksUri: string, key: TestSigningKey, header: Record<string, unknown> = {}) {
+  const token = await new SignJWT({}).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
+  const [protectedHeader, payload, signature] = token.split('.') as [string, string, string];
+  const parsed = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString()) as { alg: string };
+  return keySets.resolverFor(issuer, jwksUri)(parsed, { protected: protectedHeader, payload, signature });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: Error) => error,
+  );
+}
+
+describe('IssuerKeySets', () => {
+  it('resolves the published key for a token’s kid, and prefetch reports success', async () => {
+    const key = await createSigningKey('ES256');
+    const keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    expect(await keySets.prefetch(issuer, `${server.url}/jwks`)).toBe(true);
+    expect(await resolve(keySets, `${server.url}/jwks`, key)).toBeDefined();
+    expect(server.requests).toEqual(['/jwks']);
+  });
+
+  it('T4: a kid that matches no key is an invalid token, not an outage', async () => {
+    const key = await createSigningKey('RS256');
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys: [] }));
+    const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, key));
+    expect(failure).toBeInstanceOf(InvalidTokenFailure);
+  });
+
+  it('a token without kid that several published keys could verify is refused as ambiguous', async () => {
+    const [a, b] = await Promise.all([createSigningKey('RS256'), createSigningKey('RS256')]);
+    const keys = [await publicJwkOf(a), await publicJwkOf(b)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, a, { kid: undefined }));
+    expect(failure).toBeInstanceOf(InvalidTokenFailure);
+  });
+
+  it.each([
+    ['a 500', (response: Parameters<typeof sendJson>[0]) => sendJson(response, 500, {}), 'Expected 200 OK from the JSON Web Key Set HTTP response'],
+    ['a body that is no key set', (response: Parameters<typeof sendJson>[0]) => sendJson(response, 200, { keys: 'none' }), new errors.JWKSInvalid().code],
+    ['silence', () => undefined, new errors.JWKSTimeout().code],
+  ])('C15: %s is an outage with a short, safe reason', async (_name, answer, reason) => {
+    const key = await createSigningKey('RS256');
+    const server = await jwksServer((_request, response) => answer(response));
+    const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, key));
+    expect(failure).toBeInstanceOf(AuthorizationServerUnavailableFailure);
+    expect(failure.message).toBe(`The JWKS of ${issuer} could not be fetched (${reason})`);
+  });
+
+  it('C15: a refused connection is an outage that names the network error; prefetch reports failure', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as { port: number };
+    await new Promise((done) => probe.close(done));
+    const keySets = new IssuerKeySets(options);
+    expect(await keySets.prefetch(issuer, `http://127.0.0.1:${port}/jwks`)).toBe(false);
+    const failure = await failureOf(resolve(keySets, `http://127.0.0.1:${port}/jwks`, await createSigningKey('RS256')));
+    expect(failure.message).toBe(`The JWKS of ${issuer} could not be fetched (ECONNREFUSED)`);
+  });
+
+  it('C15: after a failed fetch the JWKS is not fetched again during the backoff, so an outage is not amplified', async () => {
+    const key = await createSigningKey('RS256');
+    const server = await jwksServer((_request, response) => sendJson(response, 500, {}));
+    const keySets = new IssuerKeySets(options);
+    await failureOf(resolve(keySets, `${server.url}/jwks`, key));
+    for (let i = 0; i < 5; i++) {
+      const failure = await failureOf(resolve(keySets, `${server.url}/jwks`, key));
+      expect(failure).toBeInstanceOf(AuthorizationServerUnavailableFailure);
+      expect(failure.message).toContain('failed recently; not refetching yet');
+    }
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('follows a changed jwks_uri for the same issuer with a fresh key set', async () => {
+    const key = await createSigningKey('RS256');
+    const empty = await jwksServer((_request, response) => sendJson(response, 200, { keys: [] }));
+    const keys = [await publicJwkOf(key)];
+    const full = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    expect(await failureOf(resolve(keySets, `${empty.url}/jwks`, key))).toBeInstanceOf(InvalidTokenFailure);
+    expect(await resolve(keySets, `${full.url}/jwks`, key)).toBeDefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { OAuthError } from '@modelcontextprotocol/server';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthorizationServerUnavailableFailure,
+  InvalidTokenFailure,
+  MissingCredentialsFailure,
+} from '../../../lib/errors/authentication-failures.js';
+import { resolveMcpAuthOptions } from '../../../lib/options/resolved-options.js';
+import { AccessTokenVerifier } from '../../../lib/verification/access-token-verifier.js';
+import type { AuthInfo } from '../../../lib/verification/auth-info.interface.js';
+import { McpSdkTokenVerifier } from '../../../lib/verification/mcp-sdk-token-verifier.js';
+
+const resource = 'https://api.example.com/mcp';
+const options = resolveMcpAuthOptions({ protectedResources: [{ resource, authorizationServers: ['https://as.example'] }] });
+const accepted = { subject: 'alice' } as AuthInfo;
+
+/** A verifier whose answer is decided by the token, standing in for any AccessTokenVerifier. */
+class ScriptedVerifier extends AccessTokenVerifier {
+  readonly seen: string[] = [];
+  verify(token: string, target: { resource: string }): Promise<AuthInfo> {
+    this.seen.push(`${token} for ${target.resource}`);
+    switch (token) {
+      case 'good':
+        return Promise.resolve(accepted);
+      case 'bad':
+        return Promise.reject(new InvalidTokenFailure('signature'));
+      case 'none':
+        return Promise.reject(new MissingCredentialsFailure('no token'));
+      case 'outage':
+        return Promise.reject(new AuthorizationServerUnavailableFailure('JWKS down'));
+      default:
+        return Promise.reject(new TypeError('a bug in a custom verifier'));
+    }
+  }
+}
+
+describe('McpSdkTokenVerifier', () => {
+  const verifier = new ScriptedVerifier();
+  const sdkVerifier = new McpSdkTokenVerifier(verifier, options).forResource(resource);
+
+  it('hands the token and the configured resource to the verifier and returns its AuthInfo', async () => {
+    expect(await sdkVerifier.verifyAccessToken('good')).toBe(accepted);
+    expect(verifier.seen).toContain(`good for ${resource}`);
+  });
+
+  it.each([
+    ['an invalid token', 'bad', 'invalid_token', 'The access token is invalid'],
+    ['missing credentials', 'none', 'invalid_token', 'Unauthorized'],
+    // The SDK answers server_error with 500: an outage must not make the client drop a good token.
+    ['an outage', 'outage', 'server_error', 'The authorization server is temporarily unavailable'],
+  ])('turns %s into the SDK’s own OAuthError (%s → %s)', async (_name, token, code, message) => {
+    const error = await sdkVerifier.verifyAccessToken(token).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error).toMatchObject({ code, message });
+  });
+
+  it('lets a programming error through unchanged', async () => {
+    await expect(sdkVerifier.verifyAccessToken('boom')).rejects.toThrow(TypeError);
+  });
+
+  it('refuses a resource that is not configured, naming it', () => {
+    expect(() => new McpSdkTokenVerifier(verifier, options).forResource('https://api.example.com/other')).toThrow(
+      'McpSdkTokenVerifier: https://api.example.com/other is not a configured protected resource',
+    );
+  });
+});
