@@ -40,7 +40,7 @@ describe.each(ADAPTERS)('fault injection: JWKS key rotation and kid floods (%s)'
   let first: TestSigningKey;
 
   beforeAll(async () => {
-    first = await createSigningKey('RS256');
+    first = await createSigningKey('ES256');
     issuer = await startLoopbackIssuer([first]);
     app = await startGuardedApp(adapter, McpAuthModule.forRoot(optionsFor(issuer, { jwt: { jwksCooldownSeconds: 1 }, retryAfterSeconds: 0 })));
     client = new AttackClient(() => app.url);
@@ -56,7 +56,7 @@ describe.each(ADAPTERS)('fault injection: JWKS key rotation and kid floods (%s)'
   });
 
   it('T14: a rotated key (new kid) is accepted after exactly one refetch', async () => {
-    const rotated = await createSigningKey('RS256');
+    const rotated = await createSigningKey('ES256');
     await issuer.publish([first, rotated]);
     // An unknown kid triggers a refetch only once the cooldown since the last fetch (1 s here) is over.
     await sleep(1_100);
@@ -70,7 +70,7 @@ describe.each(ADAPTERS)('fault injection: JWKS key rotation and kid floods (%s)'
   });
 
   it('T14: a flood of tokens with random unknown kids causes at most one JWKS fetch per cooldown window', async () => {
-    const stranger = await createSigningKey('RS256');
+    const stranger = await createSigningKey('ES256');
     const flood = () =>
       Promise.all(
         Array.from({ length: 50 }, () =>
@@ -93,7 +93,7 @@ describe.each(ADAPTERS)('fault injection: JWKS outages (%s)', (adapter) => {
   const token = () => signAccessToken(key, { issuer: issuer.issuer, audience: resource });
 
   beforeEach(async () => {
-    key = await createSigningKey('RS256');
+    key = await createSigningKey('ES256');
     issuer = await startLoopbackIssuer([key]);
   });
 
@@ -139,33 +139,37 @@ const DISCOVERY_FAULTS: Array<[DiscoveryMode, string]> = [
   ['error', 'HTTP 500'],
 ];
 
-describe.each(ADAPTERS)('fault injection: discovery at bootstrap (%s)', (adapter: AdapterName) => {
-  let issuer: LoopbackIssuer;
-  let key: TestSigningKey;
-  let app: RunningApp | undefined;
-
+/** A fresh loopback issuer for each test, closed with the app it served. */
+function perTestIssuer() {
+  const state = {} as { issuer: LoopbackIssuer; key: TestSigningKey; app?: RunningApp };
   beforeEach(async () => {
-    key = await createSigningKey('RS256');
-    issuer = await startLoopbackIssuer([key]);
+    state.key = await createSigningKey('ES256');
+    state.issuer = await startLoopbackIssuer([state.key]);
   });
-
   afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    await issuer.close();
+    await state.app?.close();
+    state.app = undefined;
+    await state.issuer.close();
   });
+  return state;
+}
 
-  it.each(DISCOVERY_FAULTS)('fail-fast: discovery that meets %s stops bootstrap with the named error', async (mode, reason) => {
+// Bootstrap fails while the module is compiled, before the HTTP adapter plays any part: one adapter suffices.
+describe('fault injection: discovery at bootstrap, fail-fast', () => {
+  const state = perTestIssuer();
+
+  it.each(DISCOVERY_FAULTS)('discovery that meets %s stops bootstrap with the named error, and no app starts', async (mode, reason) => {
+    const { issuer } = state;
     issuer.discoveryMode = mode;
     const logger = new LogCapture();
     const started = startGuardedApp(
-      adapter,
+      'express',
       McpAuthModule.forRoot(optionsFor(issuer, { discovery: { timeoutMs: 200, retries: 1, retryDelayMs: 10 } })),
       { logger },
     );
     const error = await started.then(
       (running) => {
-        app = running;
+        state.app = running;
         return undefined;
       },
       (thrown: unknown) => thrown,
@@ -179,15 +183,20 @@ describe.each(ADAPTERS)('fault injection: discovery at bootstrap (%s)', (adapter
     expect(logger.text()).not.toContain('successfully started');
     expect(issuer.jwksFetches()).toBe(0);
   });
+});
 
-  it.each(DISCOVERY_FAULTS)('lazy: discovery that meets %s starts the app, answers 503, then recovers by itself', async (mode) => {
+describe.each(ADAPTERS)('fault injection: discovery at bootstrap, lazy (%s)', (adapter: AdapterName) => {
+  const state = perTestIssuer();
+
+  it.each(DISCOVERY_FAULTS)('discovery that meets %s starts the app, answers 503, then recovers by itself', async (mode) => {
+    const { issuer, key } = state;
     issuer.discoveryMode = mode;
-    app = await startGuardedApp(
+    state.app = await startGuardedApp(
       adapter,
       McpAuthModule.forRoot(optionsFor(issuer, { discovery: { failFast: false, timeoutMs: 200, retries: 0 }, retryAfterSeconds: 0 })),
       { logger: new LogCapture() },
     );
-    const client = new AttackClient(() => app!.url);
+    const client = new AttackClient(() => state.app!.url);
     await expectUnavailable(client, await signAccessToken(key, { issuer: issuer.issuer, audience: resource }), '0');
     issuer.discoveryMode = 'ok';
     expect((await client.bearer(await signAccessToken(key, { issuer: issuer.issuer, audience: resource }))).status).toBe(200);

@@ -52,14 +52,14 @@ describe('IssuerKeySets', () => {
   });
 
   it('T4: a kid that matches no key is an invalid token, not an outage', async () => {
-    const key = await createSigningKey('RS256');
+    const key = await createSigningKey('ES256');
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys: [] }));
     const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, key));
     expect(failure).toBeInstanceOf(InvalidTokenFailure);
   });
 
   it('a token without kid that several published keys could verify is refused as ambiguous', async () => {
-    const [a, b] = await Promise.all([createSigningKey('RS256'), createSigningKey('RS256')]);
+    const [a, b] = await Promise.all([createSigningKey('ES256'), createSigningKey('ES256')]);
     const keys = [await publicJwkOf(a), await publicJwkOf(b)];
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
     const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, a, { kid: undefined }));
@@ -71,7 +71,7 @@ describe('IssuerKeySets', () => {
     ['a body that is no key set', (response: Parameters<typeof sendJson>[0]) => sendJson(response, 200, { keys: 'none' }), new errors.JWKSInvalid().code],
     ['silence', () => undefined, new errors.JWKSTimeout().code],
   ])('C15: %s is an outage with a short, safe reason', async (_name, answer, reason) => {
-    const key = await createSigningKey('RS256');
+    const key = await createSigningKey('ES256');
     const server = await jwksServer((_request, response) => answer(response));
     const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, key));
     expect(failure).toBeInstanceOf(AuthorizationServerUnavailableFailure);
@@ -85,12 +85,12 @@ describe('IssuerKeySets', () => {
     await new Promise((done) => probe.close(done));
     const keySets = new IssuerKeySets(options);
     expect(await keySets.prefetch(issuer, `http://127.0.0.1:${port}/jwks`)).toBe(false);
-    const failure = await failureOf(resolve(keySets, `http://127.0.0.1:${port}/jwks`, await createSigningKey('RS256')));
+    const failure = await failureOf(resolve(keySets, `http://127.0.0.1:${port}/jwks`, await createSigningKey('ES256')));
     expect(failure.message).toBe(`The JWKS of ${issuer} could not be fetched (ECONNREFUSED)`);
   });
 
   it('C15: after a failed fetch the JWKS is not fetched again during the backoff, so an outage is not amplified', async () => {
-    const key = await createSigningKey('RS256');
+    const key = await createSigningKey('ES256');
     const server = await jwksServer((_request, response) => sendJson(response, 500, {}));
     const keySets = new IssuerKeySets(options);
     await failureOf(resolve(keySets, `${server.url}/jwks`, key));
@@ -103,7 +103,7 @@ describe('IssuerKeySets', () => {
   });
 
   it('follows a changed jwks_uri for the same issuer with a fresh key set', async () => {
-    const key = await createSigningKey('RS256');
+    const key = await createSigningKey('ES256');
     const empty = await jwksServer((_request, response) => sendJson(response, 200, { keys: [] }));
     const keys = [await publicJwkOf(key)];
     const full = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
