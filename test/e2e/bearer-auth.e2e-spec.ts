@@ -1,5 +1,4 @@
 import { request as httpRequest, Agent } from 'node:http';
-import { exportJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { authorizationCodeToken, clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
@@ -225,96 +224,14 @@ describe.each(ADAPTERS)('BearerAuthGuard against a real authorization server (%s
       expect(status).toBe(200);
     });
 
-    it('T4: a jku header pointing at an attacker key set is ignored', async () => {
-      const attacker = await createSigningKey('RS256', key.kid);
-      const token = await signAccessToken(attacker, {
-        issuer: as.issuer,
-        audience: resource,
-        header: { jku: 'http://127.0.0.1:9/jwks.json', x5u: 'http://127.0.0.1:9/cert.pem' },
-      });
-      expect((await call(mcp(), { token })).status).toBe(401);
-    });
-
-    it('T4: an embedded jwk header (self-signed token) is ignored', async () => {
-      const attacker = await createSigningKey('RS256', key.kid);
-      const publicJwk = await exportJWK(attacker.privateKey);
-      delete publicJwk.d;
-      const token = await signAccessToken(attacker, { issuer: as.issuer, audience: resource, header: { jwk: publicJwk } });
-      expect((await call(mcp(), { token })).status).toBe(401);
-    });
-
-    it('T5: alg none is refused', async () => {
-      const now = Math.floor(Date.now() / 1000);
-      const token = new UnsecuredJWT({ iss: as.issuer, aud: resource, scope: 'read:notes', exp: now + 60 }).encode();
-      const { status, challenge } = await call(mcp(), { token });
-      expect(status).toBe(401);
-      expect(challenge?.params.error).toBe('invalid_token');
-    });
-
-    it('T5: HS256 signed with the public key bytes (key confusion) is refused', async () => {
-      const publicJwk = await exportJWK(key.privateKey);
-      delete publicJwk.d;
-      const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
-      const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ iss: as.issuer, aud: resource, scope: 'read:notes', exp: now + 60 })
-        .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'at+jwt' })
-        .sign(secret);
-      expect((await call(mcp(), { token })).status).toBe(401);
-    });
+    // Forged, re-headed and mis-claimed tokens (T4 T5 T6 T7 T8 T9) are in test/security/token-attacks.e2e-spec.ts,
+    // against loopback issuers whose keys the test owns.
 
     it.each([
-      ['at+jwt', 200],
-      ['application/at+jwt', 200],
-      ['AT+JWT', 200],
-      ['JWT', 200],
-      ['dpop+jwt', 401],
-      ['secevent+jwt', 401],
-    ])('T6: lenient typ policy, typ %s → %i', async (typ, expected) => {
-      expect((await call(mcp(), { token: await tokenFor({ header: { typ } }) })).status).toBe(expected);
-    });
-
-    it('T6: a token without typ is accepted in lenient mode', async () => {
-      const token = await tokenFor({ header: { typ: undefined } });
-      expect((await call(mcp(), { token })).status).toBe(200);
-    });
-
-    it('T7: iss with an extra trailing slash is refused', async () => {
-      const token = await tokenFor({ issuer: `${as.issuer}/` });
-      expect((await call(mcp(), { token })).status).toBe(401);
-    });
-
-    it.each([
-      ['a wrong audience', 401, { audience: 'https://elsewhere.example/mcp' }],
-      ['an audience array without ours', 401, { audience: ['https://a.example', 'https://b.example'] }],
-      ['a trailing-slash variant that is not configured', 401, { audience: 'http://127.0.0.1/mcp/' }],
-      ['an audience array containing ours', 200, { audience: ['https://a.example', 'http://127.0.0.1/mcp'] }],
-      ['a configured alias', 200, { audience: 'api://notes' }],
-    ])('T8: %s → %i', async (_name, expected, options) => {
-      expect((await call(mcp(), { token: await tokenFor(options) })).status).toBe(expected);
-    });
-
-    it('T8: a token without aud is refused', async () => {
-      expect((await call(mcp(), { token: await tokenFor({ omit: ['aud'] }) })).status).toBe(401);
-    });
-
-    it('T9: exp enforced with a 5 s tolerance', async () => {
-      const now = Math.floor(Date.now() / 1000);
-      expect((await call(mcp(), { token: await tokenFor({ claims: { exp: now - 6 } }) })).status).toBe(401);
-      expect((await call(mcp(), { token: await tokenFor({ claims: { exp: now - 2 } }) })).status).toBe(200);
-    });
-
-    it('T9: a token without exp is refused', async () => {
-      expect((await call(mcp(), { token: await tokenFor({ omit: ['exp'] }) })).status).toBe(401);
-    });
-
-    it('T9: nbf in the future is refused', async () => {
-      const now = Math.floor(Date.now() / 1000);
-      expect((await call(mcp(), { token: await tokenFor({ claims: { nbf: now + 60 } }) })).status).toBe(401);
-    });
-
-    it('T9: iat in the future beyond the tolerance is refused', async () => {
-      const now = Math.floor(Date.now() / 1000);
-      expect((await call(mcp(), { token: await tokenFor({ claims: { iat: now + 60 } }) })).status).toBe(401);
+      ['an audience array containing ours', { audience: ['https://a.example', 'http://127.0.0.1/mcp'] }],
+      ['a configured alias', { audience: 'api://notes' }],
+    ])('T8: %s is accepted', async (_name, options) => {
+      expect((await call(mcp(), { token: await tokenFor(options) })).status).toBe(200);
     });
 
     it('T11: scopes read from scp (array) when scope is absent', async () => {
