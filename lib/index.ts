@@ -11,11 +11,18 @@ export { MCP_AUTH_RESOLVED_OPTIONS, PROTECTED_RESOURCE_WELL_KNOWN, DEFAULT_ALLOW
 export type {
   AuthorizationServerMetadata,
   AuthorizationServerOptions,
+  ClaimsMapper,
   DiscoveryOptions,
+  IntrospectionAuthMethod,
+  IntrospectionClientOptions,
+  IntrospectionOptions,
+  IssuerResolver,
   JwtVerificationOptions,
   MappedClaims,
   McpAuthModuleOptions,
   ProtectedResourceOptions,
+  TenantOptions,
+  VerifyAccessTokenFunction,
 } from './options/mcp-auth-options.interface.js';
 /** The options after validation; what custom verifiers and guards receive. */
 export type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from './options/resolved-options.js';
@@ -26,6 +33,8 @@ export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 export { requestUserFromAuthInfo, type RequestUser } from './guards/request-user.js';
 /** Scopes a route or tool requires (class ∪ method, all of them). */
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
+/** Roles a route requires (class ∪ method, all of them); a missing one is a 403 without a scope challenge. */
+export { RequireRoles, RequiredRoles } from './decorators/require-roles.decorator.js';
 /** The caller's verified identity, as a parameter decorator and as a type. */
 export { AuthInfo } from './decorators/auth-info.decorator.js';
 /** Names the protected resource a controller serves, when several are configured. */
@@ -38,16 +47,30 @@ export { McpToolScopes, type ToolScopeChallenge, type ToolScopeChallengeHandler 
 /** Verification: the swappable verifier, the default JWT one, and the MCP SDK adapter. */
 export { AccessTokenVerifier } from './verification/access-token-verifier.js';
 export { JwtAccessTokenVerifier } from './verification/jwt-access-token-verifier.js';
+/** RFC 7662 introspection of opaque tokens, and the default verifier that picks JWT or introspection per resource. */
+export { IntrospectionAccessTokenVerifier } from './introspection/introspection-access-token-verifier.js';
+export { DefaultAccessTokenVerifier } from './verification/default-access-token-verifier.js';
 export { McpSdkTokenVerifier, type OAuthTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
 /** Build an AuthInfo from verified claims (for custom verifiers). */
-export { authInfoFromClaims, scopesFromClaims } from './verification/token-claims.js';
+export { authInfoFromClaims, rolesFromClaims, scopesFromClaims } from './verification/token-claims.js';
+/** Claim mapping presets: scopes, roles, client id and tenant read the same way from each provider's tokens. */
+export { auth0Claims, cognitoClaims, entraIdClaims, keycloakClaims, oktaClaims } from './claims/provider-claim-mappers.js';
 /** The discovered authorization servers. */
 export { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
+export type { TrustedAuthorizationServer } from './discovery/tenant-authorization-servers.js';
+/** An issuer resolver for tenants that differ by one path segment (`https://login.example.com/realms/{tenant}`). */
+export { issuerTemplate } from './discovery/issuer-template.js';
+
+/** State shared between instances: the swappable store, its in-memory default, and the Redis one. */
+export { McpAuthStore } from './store/mcp-auth-store.js';
+export { InMemoryMcpAuthStore, type InMemoryMcpAuthStoreOptions } from './store/in-memory-mcp-auth-store.js';
+export { RedisMcpAuthStore, type RedisClientLike, type RedisMcpAuthStoreOptions } from './store/redis-mcp-auth-store.js';
 
 /** Failures a verifier throws, mapped by the guard to 400 / 401 / 403 / 503. */
 export {
   AuthenticationFailure,
   AuthorizationServerUnavailableFailure,
+  InsufficientRoleFailure,
   InsufficientScopeFailure,
   InvalidRequestFailure,
   InvalidTokenFailure,

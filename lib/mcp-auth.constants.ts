@@ -1,6 +1,9 @@
 /** Injection token of the resolved, validated module options. */
 export const MCP_AUTH_RESOLVED_OPTIONS = Symbol('nestjs-mcp-auth:resolved-options');
 
+/** Injection token of the application's own verifier class (the `verifier` extra), before error mapping. */
+export const MCP_AUTH_CUSTOM_VERIFIER = Symbol('nestjs-mcp-auth:custom-verifier');
+
 /** Metadata key listing the parameters of a method that receive `@AuthInfo()`. */
 export const MCP_AUTH_INFO_PARAMETERS = 'nestjs-mcp-auth:auth-info-parameters';
 

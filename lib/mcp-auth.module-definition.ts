@@ -1,15 +1,18 @@
 import { ConfigurableModuleBuilder, type Type } from '@nestjs/common';
 import type { McpAuthModuleOptions } from './options/mcp-auth-options.interface.js';
+import { MCP_AUTH_CUSTOM_VERIFIER } from './mcp-auth.constants.js';
 import { AccessTokenVerifier } from './verification/access-token-verifier.js';
+import { CustomAccessTokenVerifier } from './verification/custom-access-token-verifier.js';
 
 /** Extras accepted by `forRoot` / `forRootAsync` beside the options themselves. */
 export interface McpAuthModuleExtras {
   /** Register the module globally, so feature modules can use the guard without importing it. */
   isGlobal?: boolean;
   /**
-   * Replace the JWT verifier with your own `AccessTokenVerifier` subclass (opaque tokens, a token service).
-   * It may inject `AuthorizationServerRegistry` and the module's providers; the guard, challenges and
-   * decorators work unchanged.
+   * Replace the built-in verifiers with your own `AccessTokenVerifier` subclass (a token service). It may
+   * inject `AuthorizationServerRegistry`, `JwtAccessTokenVerifier`, `IntrospectionAccessTokenVerifier` and
+   * the module's other providers; the guard, challenges and decorators work unchanged. What it throws is
+   * mapped like the errors of `verifyAccessToken`: our failures keep their status, anything else is a 503.
    */
   verifier?: Type<AccessTokenVerifier>;
 }
@@ -26,7 +29,15 @@ export const {
     ...definition,
     global: extras.isGlobal,
     providers: extras.verifier
-      ? [...(definition.providers ?? []), { provide: AccessTokenVerifier, useClass: extras.verifier }]
+      ? [
+          ...(definition.providers ?? []),
+          { provide: MCP_AUTH_CUSTOM_VERIFIER, useClass: extras.verifier },
+          {
+            provide: AccessTokenVerifier,
+            useFactory: (custom: AccessTokenVerifier) => CustomAccessTokenVerifier.wrapping(custom),
+            inject: [MCP_AUTH_CUSTOM_VERIFIER],
+          },
+        ]
       : definition.providers,
   }))
   .build();

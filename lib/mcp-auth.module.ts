@@ -6,11 +6,20 @@ import { AuthorizationServerRegistry } from './discovery/authorization-server-re
 import { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 import { MCP_AUTH_RESOLVED_OPTIONS } from './mcp-auth.constants.js';
 import { ConfigurableMcpAuthModule } from './mcp-auth.module-definition.js';
-import { accessTokenVerifierProvider, authorizationServerRegistryProvider, resolvedOptionsProvider } from './mcp-auth.providers.js';
+import { IntrospectionAccessTokenVerifier } from './introspection/introspection-access-token-verifier.js';
+import {
+  accessTokenVerifierProvider,
+  authorizationServerRegistryProvider,
+  jwtAccessTokenVerifierProvider,
+  resolvedOptionsProvider,
+  storeProvider,
+} from './mcp-auth.providers.js';
 import { ProtectedResourceMetadataRoutes } from './protected-resource/protected-resource-metadata.routes.js';
 import { McpToolScopes } from './tools/mcp-tool-scopes.js';
 import { ToolMethodEnforcer } from './tools/tool-method-enforcer.js';
+import { McpAuthStore } from './store/mcp-auth-store.js';
 import { AccessTokenVerifier } from './verification/access-token-verifier.js';
+import { JwtAccessTokenVerifier } from './verification/jwt-access-token-verifier.js';
 import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
 
 /**
@@ -32,7 +41,10 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
   imports: [DiscoveryModule],
   providers: [
     resolvedOptionsProvider,
+    storeProvider,
     authorizationServerRegistryProvider,
+    jwtAccessTokenVerifierProvider,
+    IntrospectionAccessTokenVerifier,
     accessTokenVerifierProvider,
     BearerAuthGuard,
     McpAuthContext,
@@ -45,8 +57,11 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
   ],
   exports: [
     MCP_AUTH_RESOLVED_OPTIONS,
+    McpAuthStore,
     AuthorizationServerRegistry,
     AccessTokenVerifier,
+    JwtAccessTokenVerifier,
+    IntrospectionAccessTokenVerifier,
     BearerAuthGuard,
     McpAuthContext,
     McpToolScopes,

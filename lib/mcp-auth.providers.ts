@@ -1,10 +1,15 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
+import { IntrospectionAccessTokenVerifier } from './introspection/introspection-access-token-verifier.js';
 import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from './mcp-auth.constants.js';
 import { MCP_AUTH_MODULE_OPTIONS } from './mcp-auth.module-definition.js';
 import type { McpAuthModuleOptions } from './options/mcp-auth-options.interface.js';
 import { resolveMcpAuthOptions, type ResolvedMcpAuthOptions } from './options/resolved-options.js';
+import { InMemoryMcpAuthStore } from './store/in-memory-mcp-auth-store.js';
+import { McpAuthStore } from './store/mcp-auth-store.js';
 import { AccessTokenVerifier } from './verification/access-token-verifier.js';
+import { CustomAccessTokenVerifier } from './verification/custom-access-token-verifier.js';
+import { DefaultAccessTokenVerifier } from './verification/default-access-token-verifier.js';
 import { JwtAccessTokenVerifier } from './verification/jwt-access-token-verifier.js';
 
 /** Options are validated once, here, at the module boundary; an invalid field fails bootstrap. */
@@ -19,27 +24,51 @@ export const resolvedOptionsProvider: Provider = {
   inject: [MCP_AUTH_MODULE_OPTIONS],
 };
 
-/** Discovery is bootstrap I/O, so it lives in an async factory: the app starts only once it is done (or lazy). */
-export const authorizationServerRegistryProvider: Provider = {
-  provide: AuthorizationServerRegistry,
-  useFactory: async (options: ResolvedMcpAuthOptions): Promise<AuthorizationServerRegistry> => {
-    const registry = new AuthorizationServerRegistry(options);
-    await registry.initialize();
-    return registry;
-  },
+/** The shared store: the one given in the options, else one in this process. */
+export const storeProvider: Provider = {
+  provide: McpAuthStore,
+  useFactory: (options: ResolvedMcpAuthOptions): McpAuthStore => options.store ?? new InMemoryMcpAuthStore(),
   inject: [MCP_AUTH_RESOLVED_OPTIONS],
 };
 
+/** Discovery is bootstrap I/O, so it lives in an async factory: the app starts only once it is done (or lazy). */
+export const authorizationServerRegistryProvider: Provider = {
+  provide: AuthorizationServerRegistry,
+  useFactory: async (options: ResolvedMcpAuthOptions, store: McpAuthStore): Promise<AuthorizationServerRegistry> => {
+    const registry = new AuthorizationServerRegistry(options, store);
+    await registry.initialize();
+    return registry;
+  },
+  inject: [MCP_AUTH_RESOLVED_OPTIONS, McpAuthStore],
+};
+
 /**
- * The default verifier checks JWTs. Its keys are fetched here, best-effort, so the first request does not
- * wait for the JWKS; a failure is only logged, and the keys are fetched again on first use.
+ * The JWT verifier. Its keys are fetched here, best-effort, so the first request does not wait for the
+ * JWKS; a failure is only logged, and the keys are fetched again on first use.
  */
-export const accessTokenVerifierProvider: Provider = {
-  provide: AccessTokenVerifier,
-  useFactory: async (options: ResolvedMcpAuthOptions, registry: AuthorizationServerRegistry): Promise<AccessTokenVerifier> => {
+export const jwtAccessTokenVerifierProvider: Provider = {
+  provide: JwtAccessTokenVerifier,
+  useFactory: async (options: ResolvedMcpAuthOptions, registry: AuthorizationServerRegistry): Promise<JwtAccessTokenVerifier> => {
     const verifier = new JwtAccessTokenVerifier(options, registry);
     await verifier.prefetchKeys();
     return verifier;
   },
   inject: [MCP_AUTH_RESOLVED_OPTIONS, AuthorizationServerRegistry],
+};
+
+/**
+ * The verifier the guard uses: per resource JWT, introspection or both ({@link DefaultAccessTokenVerifier}),
+ * or the application's `verifyAccessToken` function. The `verifier` extra replaces this provider.
+ */
+export const accessTokenVerifierProvider: Provider = {
+  provide: AccessTokenVerifier,
+  useFactory: (
+    options: ResolvedMcpAuthOptions,
+    jwt: JwtAccessTokenVerifier,
+    introspection: IntrospectionAccessTokenVerifier,
+  ): AccessTokenVerifier =>
+    options.verifyAccessToken
+      ? CustomAccessTokenVerifier.fromFunction(options.verifyAccessToken, options)
+      : new DefaultAccessTokenVerifier(jwt, introspection),
+  inject: [MCP_AUTH_RESOLVED_OPTIONS, JwtAccessTokenVerifier, IntrospectionAccessTokenVerifier],
 };

@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { AuthenticationFailure, AuthorizationServerUnavailableFailure } from '../errors/authentication-failures.js';
+import { AuthenticationFailure, AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { MCP_AUTH_LOGGER_CONTEXT } from '../mcp-auth.constants.js';
 import type { AuthorizationServerMetadata } from '../options/mcp-auth-options.interface.js';
-import type { ResolvedMcpAuthOptions } from '../options/resolved-options.js';
+import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
+import { InMemoryMcpAuthStore } from '../store/in-memory-mcp-auth-store.js';
+import type { McpAuthStore } from '../store/mcp-auth-store.js';
 import { discoverAuthorizationServer, type DiscoveredAuthorizationServer } from './discover-authorization-server.js';
+import { TenantAuthorizationServers, type TrustedAuthorizationServer } from './tenant-authorization-servers.js';
 
 type Entry =
   | { state: 'ready'; server: DiscoveredAuthorizationServer }
@@ -14,12 +17,50 @@ type Entry =
  * The trusted authorization servers and their discovered metadata. Filled at bootstrap: fail-fast by
  * default, or in lazy mode started in the background and retried on first use (single-flight, at most
  * once per `retryAfterSeconds`), so a late-starting authorization server is picked up without a restart.
+ * Issuers that resources trust through an `issuerResolver` (tenants) are discovered on first use.
  */
 export class AuthorizationServerRegistry {
   private readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
   private readonly entries = new Map<string, Entry>();
+  /** The configured servers once ready, so the hot path allocates nothing. */
+  private readonly trustedServers = new Map<string, TrustedAuthorizationServer>();
+  private readonly tenants: TenantAuthorizationServers;
 
-  constructor(private readonly options: ResolvedMcpAuthOptions) {}
+  constructor(
+    private readonly options: ResolvedMcpAuthOptions,
+    store: McpAuthStore = new InMemoryMcpAuthStore(),
+  ) {
+    this.tenants = new TenantAuthorizationServers(options, store);
+  }
+
+  /**
+   * The server a token's `iss` names, if `resource` trusts it: one of its configured servers (exact string
+   * match, no normalisation), or one its `issuerResolver` accepts. Anything else is an invalid token, and
+   * is refused before any network request (T13).
+   */
+  async trustedServer(issuer: string, resource: ResolvedProtectedResource): Promise<TrustedAuthorizationServer> {
+    if (resource.issuers.includes(issuer)) {
+      const ready = this.trustedServers.get(issuer);
+      if (ready) return ready;
+      const metadata = await this.metadataFor(issuer);
+      return this.trustedServers.get(issuer) ?? { issuer, options: this.options.authorizationServers.get(issuer)!, metadata };
+    }
+    const tenant = resource.issuerResolver && (await this.tenants.resolve(issuer, resource));
+    if (!tenant) throw new InvalidTokenFailure('The token issuer is not trusted by this resource');
+    return tenant;
+  }
+
+  /** The server that introspects the resource's opaque tokens (`tokenFormat` `opaque` or `mixed`). */
+  async introspectionServer(resource: ResolvedProtectedResource): Promise<TrustedAuthorizationServer> {
+    const issuer = resource.introspectionIssuer;
+    if (issuer === undefined) throw new InvalidTokenFailure(`${resource.resource} does not accept opaque tokens`);
+    return this.trustedServer(issuer, resource);
+  }
+
+  /** Tenant servers held in memory (for tests and diagnostics). */
+  get tenantCount(): number {
+    return this.tenants.size;
+  }
 
   /** Discovers every trusted server. In fail-fast mode a failure rejects and the application does not start. */
   async initialize(): Promise<void> {
@@ -62,9 +103,11 @@ export class AuthorizationServerRegistry {
       options: this.options.discovery,
       resources,
       allowInsecureHttp: this.options.allowInsecureHttp,
+      requires: this.options.metadataRequirements.get(issuer),
     }).then(
       (discovered) => {
         this.entries.set(issuer, { state: 'ready', server: discovered });
+        this.trustedServers.set(issuer, { issuer, options: server, metadata: discovered.metadata });
         for (const warning of discovered.warnings) this.logger.warn(warning);
         this.logger.log(`Discovered authorization server ${issuer} (${discovered.source})`);
         return discovered;

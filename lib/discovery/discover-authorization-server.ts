@@ -1,5 +1,6 @@
 import { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from '../errors/discovery.error.js';
 import type { AuthorizationServerMetadata, AuthorizationServerOptions, DiscoveryOptions } from '../options/mcp-auth-options.interface.js';
+import { deepFreeze } from './deep-freeze.js';
 import { authorizationServerMetadataUrls } from './discovery-urls.js';
 import { fetchMetadataDocument } from './fetch-metadata-document.js';
 import { assessAuthorizationServerMetadata } from './metadata-validation.js';
@@ -10,6 +11,8 @@ export interface DiscoveryContext {
   /** Our resources that trust this server, for the `protected_resources` cross-check (D9). */
   resources: readonly string[];
   allowInsecureHttp: boolean;
+  /** What the document must offer (D4); default a `jwks_uri`. */
+  requires?: { jwks: boolean; introspection: boolean };
   /** Waits between retries; injectable so that tests of retry logic need not sleep. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function discoverAuthorizationServer(
       if (accepted) return accepted;
     }
     if (!anyUnreachable) break;
+    if (round === context.options.retries) throw new AuthorizationServerDiscoveryError(server.issuer, attempts, true);
   }
   throw new AuthorizationServerDiscoveryError(server.issuer, attempts);
 }
@@ -82,6 +86,7 @@ async function accept(
     issuer,
     resources: context.resources,
     allowInsecureHttp: context.allowInsecureHttp,
+    requires: context.requires,
   });
   if (problems.length > 0) {
     attempts.push({ url: source, outcome: problems.join('; ') });
@@ -92,12 +97,4 @@ async function accept(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const nested of Object.values(value)) deepFreeze(nested);
-  }
-  return value;
 }

@@ -9,13 +9,19 @@ export interface MetadataAssessment {
 
 /**
  * Checks a discovered (or supplied) metadata document against what we need from it.
- * Problems make the document unusable: a different `issuer` (RFC 8414 §3.3, D2), no `jwks_uri` (D4), an
- * insecure endpoint (D7). Warnings never fail bootstrap: no `S256` PKCE (D5), no way for MCP clients to
+ * Problems make the document unusable: a different `issuer` (RFC 8414 §3.3, D2), no `jwks_uri` for JWTs or
+ * no `introspection_endpoint` for opaque tokens (D4), an insecure endpoint (D7). Warnings never fail bootstrap: no `S256` PKCE (D5), no way for MCP clients to
  * register (D6), or a `protected_resources` list that leaves out one of ours (D9).
  */
 export function assessAuthorizationServerMetadata(
   metadata: unknown,
-  expected: { issuer: string; resources: readonly string[]; allowInsecureHttp: boolean },
+  expected: {
+    issuer: string;
+    resources: readonly string[];
+    allowInsecureHttp: boolean;
+    /** What the document must offer; default a `jwks_uri` only. */
+    requires?: { jwks: boolean; introspection: boolean };
+  },
 ): MetadataAssessment {
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -27,10 +33,15 @@ export function assessAuthorizationServerMetadata(
   if (document.issuer !== expected.issuer) {
     problems.push(`"issuer" is ${JSON.stringify(document.issuer)}, expected exactly ${JSON.stringify(expected.issuer)}`);
   }
-  if (typeof document.jwks_uri !== 'string' || document.jwks_uri === '') {
-    problems.push('"jwks_uri" is missing, so access tokens cannot be verified');
-  } else if (!isSecureUrl(document.jwks_uri, expected.allowInsecureHttp)) {
-    problems.push(`"jwks_uri" (${document.jwks_uri}) must be an https URL`);
+  const requires = expected.requires ?? { jwks: true, introspection: false };
+  for (const [field, required, purpose] of [
+    ['jwks_uri', requires.jwks, 'access tokens cannot be verified'],
+    ['introspection_endpoint', requires.introspection, 'opaque access tokens cannot be introspected'],
+  ] as const) {
+    const value = document[field];
+    if (value === undefined && !required) continue;
+    if (typeof value !== 'string' || value === '') problems.push(`"${field}" is missing, so ${purpose}`);
+    else if (!isSecureUrl(value, expected.allowInsecureHttp)) problems.push(`"${field}" (${value}) must be an https URL`);
   }
   if (problems.length > 0) return { problems, warnings };
 

@@ -7,7 +7,7 @@ export abstract class AuthenticationFailure extends Error {
   /** HTTP status of the response. */
   abstract readonly status: 400 | 401 | 403 | 503;
   /** RFC 6750 `error` value; absent when no credentials were sent (RFC 6750 §3.1). */
-  abstract readonly error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable' | undefined;
+  abstract readonly error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'access_denied' | 'temporarily_unavailable' | undefined;
   /** Safe, generic description sent to clients by default. */
   abstract readonly publicDescription: string | undefined;
 
@@ -48,6 +48,23 @@ export class InsufficientScopeFailure extends AuthenticationFailure {
     /** Every scope the operation needs, for the challenge's `scope` (MCP 2026-07-28 C9). */
     readonly requiredScopes: readonly string[],
     detail = `Required scopes: ${requiredScopes.join(' ')}`,
+  ) {
+    super(detail);
+  }
+}
+
+/**
+ * The token is valid but its caller lacks a role the operation needs: 403 with no Bearer challenge, since
+ * no scope the client could ask for would help (C12: never `insufficient_scope`).
+ */
+export class InsufficientRoleFailure extends AuthenticationFailure {
+  readonly status = 403;
+  readonly error = 'access_denied';
+  readonly publicDescription = 'The caller lacks a role this operation requires';
+
+  constructor(
+    readonly requiredRoles: readonly string[],
+    detail = `Required roles: ${requiredRoles.join(' ')}`,
   ) {
     super(detail);
   }

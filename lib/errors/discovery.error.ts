@@ -14,6 +14,8 @@ export class AuthorizationServerDiscoveryError extends Error {
   constructor(
     readonly issuer: string,
     readonly attempts: readonly DiscoveryAttempt[],
+    /** Some URL could not be reached (network, timeout, 5xx): worth trying again, unlike a 404 or a wrong issuer. */
+    readonly unreachable = false,
   ) {
     super(
       `Could not discover authorization server metadata for issuer "${issuer}". Tried:\n` +

@@ -1,9 +1,11 @@
 import { HttpException, Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ProtectedResource } from '../decorators/protected-resource.decorator.js';
+import { RequiredRoles } from '../decorators/require-roles.decorator.js';
 import { RequiredScopes } from '../decorators/require-scopes.decorator.js';
 import {
   AuthenticationFailure,
+  InsufficientRoleFailure,
   InsufficientScopeFailure,
   InvalidRequestFailure,
   MissingCredentialsFailure,
@@ -48,12 +50,19 @@ export class BearerAuthGuard implements CanActivate {
       // Expiry and signature come first: an expired token is a 401 even if it also lacks scopes.
       const missing = missingScopes(required, auth.scopes, this.options.scopeHierarchy);
       if (missing.length > 0) throw new InsufficientScopeFailure(required);
+      const roles = this.getRequiredRoles(context);
+      if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) throw new InsufficientRoleFailure(roles);
       this.attachAuthInfo(request, auth);
       return true;
     } catch (error) {
       if (!(error instanceof AuthenticationFailure)) throw error;
       return this.onAuthenticationFailure(error, context, resource, required);
     }
+  }
+
+  /** Every role the route needs: `@RequireRoles()` on the class ∪ on the handler (C12 when missing). */
+  protected getRequiredRoles(context: ExecutionContext): string[] {
+    return unionScopes(this.reflector.get(RequiredRoles, context.getClass()), this.reflector.get(RequiredRoles, context.getHandler()));
   }
 
   /** The HTTP request; override for other transports. */

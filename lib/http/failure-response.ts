@@ -22,6 +22,7 @@ export interface FailureResponseContext {
  * - no credentials → 401 `Bearer resource_metadata=…, scope=…` with no `error` (C5)
  * - malformed request → 400 `invalid_request`; bad token → 401 `invalid_token`
  * - missing scope → 403 `insufficient_scope` with every scope the operation needs (C8, C9)
+ * - missing role → 403 `access_denied` without a challenge (C12)
  * - authorization server unreachable → 503 with `Retry-After`, no Bearer challenge (C15)
  * The description is generic unless details are switched on, and never contains the token.
  */
@@ -33,6 +34,10 @@ export function failureResponse(failure: AuthenticationFailure, context: Failure
       headers: { 'Retry-After': String(context.retryAfterSeconds) },
       body: { error: failure.error!, error_description: description },
     };
+  }
+  if (failure.status === 403 && !(failure instanceof InsufficientScopeFailure)) {
+    // A permission the token can't gain by step-up (C12): no challenge, so no client tries to re-authorize.
+    return { status: 403, headers: {}, body: { error: failure.error ?? 'access_denied', error_description: description } };
   }
   const scopes = failure instanceof InsufficientScopeFailure ? failure.requiredScopes : context.challengeScopes;
   const challenge = buildBearerChallenge({

@@ -1,3 +1,7 @@
+import type { JWK } from 'jose';
+import type { McpAuthStore } from '../store/mcp-auth-store.js';
+import type { ResolvedProtectedResource } from './resolved-options.js';
+
 /**
  * Authorization server metadata (RFC 8414 / OpenID Connect Discovery). Only the fields this library reads
  * are typed; every other field of the document is kept as-is.
@@ -28,7 +32,45 @@ export interface AuthorizationServerOptions {
   metadataUrl?: string;
   /** Use this metadata as-is and never fetch it (no discovery). Its `issuer` must equal {@link issuer}. */
   metadata?: AuthorizationServerMetadata;
+  /**
+   * How this resource server authenticates to the server's RFC 7662 introspection endpoint, to verify
+   * opaque tokens (resources with `tokenFormat: 'opaque'` or `'mixed'`).
+   */
+  introspection?: IntrospectionClientOptions;
+  /** Claim mapping for tokens of this server (a preset such as `keycloakClaims()`); overrides the global `mapClaims`. */
+  mapClaims?: ClaimsMapper;
 }
+
+/** Client authentication methods for the introspection endpoint (RFC 7662 §2.1, RFC 7523). */
+export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/** This resource server's client registration at an authorization server, used to call its introspection endpoint. */
+export interface IntrospectionClientOptions {
+  clientId: string;
+  /** Default: `client_secret_basic` with a `clientSecret`, `private_key_jwt` with a `privateKey`. */
+  authMethod?: IntrospectionAuthMethod;
+  /** For `client_secret_basic` and `client_secret_post`. */
+  clientSecret?: string;
+  /** For `private_key_jwt`: the private JWK (with `kid` when the server holds several keys of the client). */
+  privateKey?: JWK;
+  /** JWS algorithm of the client assertion. Default: the key's `alg`, else RS256 (RSA), ES256 (P-256) or EdDSA. */
+  signingAlgorithm?: string;
+  /** Call this URL instead of the discovered `introspection_endpoint` (split-horizon deployments). */
+  endpoint?: string;
+}
+
+/** Maps a provider's claims onto scopes, roles, client id, subject and tenant (see the presets). */
+export type ClaimsMapper = (claims: Readonly<Record<string, unknown>>) => MappedClaims;
+
+/**
+ * Decides at run time whether an issuer the resource does not list is trusted (tenants created after
+ * deployment). Called with the token's `iss` only after the token parsed; `true` trusts it with default
+ * discovery, an {@link AuthorizationServerOptions} (same `issuer`) trusts it with those options, anything
+ * else refuses it. Must be cheap and must not fetch the issuer: {@link issuerTemplate} builds a safe one.
+ */
+export type IssuerResolver = (
+  issuer: string,
+) => boolean | AuthorizationServerOptions | undefined | Promise<boolean | AuthorizationServerOptions | undefined>;
 
 /** One protected resource (RFC 9728): a URL clients call, with the authorization servers it trusts. */
 export interface ProtectedResourceOptions {
@@ -64,6 +106,17 @@ export interface ProtectedResourceOptions {
   tlsClientCertificateBoundAccessTokens?: boolean;
   /** Further metadata fields, passed through into the PRM document unchanged (RFC 9728 §3.2). */
   additionalMetadata?: Record<string, unknown>;
+  /**
+   * What access tokens look like: `jwt` (default, verified locally against the issuer's JWKS), `opaque`
+   * (RFC 7662 introspection), or `mixed` (compact JWS tokens as JWTs, anything else introspected).
+   * `opaque` and `mixed` need exactly one of {@link authorizationServers} with `introspection` credentials.
+   */
+  tokenFormat?: 'jwt' | 'opaque' | 'mixed';
+  /**
+   * Trust further issuers decided at run time (tenants), besides {@link authorizationServers}, which are
+   * the ones advertised in the metadata. See {@link IssuerResolver} and `issuerTemplate()`.
+   */
+  issuerResolver?: IssuerResolver;
 }
 
 /** How authorization server metadata is discovered. */
@@ -119,9 +172,42 @@ export interface JwtVerificationOptions {
 /** What a claims mapper may override in the `AuthInfo` built from a token. */
 export interface MappedClaims {
   scopes?: string[];
+  roles?: string[];
   clientId?: string;
   subject?: string;
+  tenant?: string;
 }
+
+/** RFC 7662 introspection of opaque tokens. */
+export interface IntrospectionOptions {
+  /** Timeout of one introspection request, in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /**
+   * Remember active introspection results in the store (keyed by a SHA-256 of the token, never the
+   * token), for at most `maxTtlSeconds` and never past the token's `exp`. Off by default (`false`):
+   * a revoked token is then refused at once. Inactive results are never remembered.
+   */
+  cache?: false | { maxTtlSeconds?: number };
+}
+
+/** Authorization servers trusted through an `issuerResolver` (tenants). */
+export interface TenantOptions {
+  /** How long a tenant's discovered metadata is used before it is discovered again. Default 3600. */
+  metadataTtlSeconds?: number;
+  /** Most tenants kept in memory at once; the least recently used are forgotten. Default 1000. */
+  maxTenants?: number;
+}
+
+/**
+ * Your own verification, as a function: return the token's claims (`iss`, `sub`, `client_id`, `scope`,
+ * `exp`, …) and the library builds the `AuthInfo` (claim mapping included); throw `InvalidTokenFailure`
+ * for a bad token. It must check the audience itself (`resource.audiences`). Any other error is logged
+ * without the token and answered 503.
+ */
+export type VerifyAccessTokenFunction = (
+  token: string,
+  resource: ResolvedProtectedResource,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** Options of {@link McpAuthModule}. */
 export interface McpAuthModuleOptions {
@@ -140,7 +226,18 @@ export interface McpAuthModuleOptions {
    * Where the token's claim `scope` (space-separated string) or `scp` (array or string) is not where a
    * provider puts scopes or the client id, map them here (Auth0 `permissions`, Keycloak roles, Entra `appid`).
    */
-  mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims;
+  mapClaims?: ClaimsMapper;
+  /** Opaque-token introspection (RFC 7662). */
+  introspection?: IntrospectionOptions;
+  /** Authorization servers trusted at run time through a resource's `issuerResolver`. */
+  tenants?: TenantOptions;
+  /**
+   * Where state shared between instances lives (introspection results, tenant metadata). Default: an
+   * in-memory store. Pass a `RedisMcpAuthStore` when running several instances.
+   */
+  store?: McpAuthStore;
+  /** Verify tokens with your own function instead of the built-in verifiers (see {@link VerifyAccessTokenFunction}). */
+  verifyAccessToken?: VerifyAccessTokenFunction;
   /** Put the reason of a rejection in `error_description`. Default false: a generic description only. */
   showErrorDetails?: boolean;
   /**

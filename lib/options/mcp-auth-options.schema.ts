@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   Min,
+  MinLength,
   ValidateBy,
   ValidateNested,
   type ValidationOptions,
@@ -87,7 +88,68 @@ function IsCacheOption(validationOptions?: ValidationOptions): PropertyDecorator
   );
 }
 
+/** `false`, or `{ maxTtlSeconds? }` with a positive integer. */
+function IsIntrospectionCacheOption(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isIntrospectionCacheOption',
+      validator: {
+        validate: (value: unknown) =>
+          value === false ||
+          (typeof value === 'object' &&
+            value !== null &&
+            ((value as Record<string, unknown>).maxTtlSeconds === undefined ||
+              (Number.isInteger((value as Record<string, unknown>).maxTtlSeconds) && ((value as Record<string, number>).maxTtlSeconds ?? 0) >= 1))),
+        defaultMessage: () => 'must be false or { maxTtlSeconds? } with a positive integer',
+      },
+    },
+    validationOptions,
+  );
+}
+
+/** Like `@ArrayNotEmpty()`, except that a resource with an `issuerResolver` may list no server. */
+function ArrayNotEmptyWithoutResolver(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'arrayNotEmptyWithoutResolver',
+      validator: {
+        validate: (value: unknown, args) =>
+          !Array.isArray(value) || value.length > 0 || (args?.object as { issuerResolver?: unknown }).issuerResolver !== undefined,
+        defaultMessage: () => 'should not be empty (it may be only with an issuerResolver)',
+      },
+    },
+    validationOptions,
+  );
+}
+
 // The classes below describe the option shapes for class-validator only; users write plain objects.
+
+export class IntrospectionClientOptionsSchema {
+  @IsString()
+  @MinLength(1)
+  clientId!: string;
+
+  @IsOptional()
+  @IsIn(['client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+  authMethod?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  clientSecret?: string;
+
+  @IsOptional()
+  @IsObject()
+  privateKey?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsString()
+  signingAlgorithm?: string;
+
+  @IsOptional()
+  @IsAbsoluteUrl()
+  endpoint?: string;
+}
 
 export class AuthorizationServerOptionsSchema {
   @IsAbsoluteUrl()
@@ -100,6 +162,15 @@ export class AuthorizationServerOptionsSchema {
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IntrospectionClientOptionsSchema)
+  introspection?: IntrospectionClientOptionsSchema;
+
+  @IsOptional()
+  @IsFunction()
+  mapClaims?: unknown;
 }
 
 export class ProtectedResourceOptionsSchema {
@@ -107,7 +178,7 @@ export class ProtectedResourceOptionsSchema {
   resource!: string;
 
   @IsArray()
-  @ArrayNotEmpty()
+  @ArrayNotEmptyWithoutResolver()
   @ValidateNested({ each: true })
   @Type(() => AuthorizationServerOptionsSchema)
   authorizationServers!: AuthorizationServerOptionsSchema[];
@@ -155,6 +226,37 @@ export class ProtectedResourceOptionsSchema {
   @IsOptional()
   @IsObject()
   additionalMetadata?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsIn(['jwt', 'opaque', 'mixed'])
+  tokenFormat?: string;
+
+  @IsOptional()
+  @IsFunction()
+  issuerResolver?: unknown;
+}
+
+export class IntrospectionOptionsSchema {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  timeoutMs?: number;
+
+  @IsOptional()
+  @IsIntrospectionCacheOption()
+  cache?: unknown;
+}
+
+export class TenantOptionsSchema {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  metadataTtlSeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxTenants?: number;
 }
 
 export class DiscoveryOptionsSchema {
@@ -245,6 +347,20 @@ export class McpAuthModuleOptionsSchema {
   @IsOptional()
   @IsFunction()
   mapClaims?: unknown;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IntrospectionOptionsSchema)
+  introspection?: IntrospectionOptionsSchema;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TenantOptionsSchema)
+  tenants?: TenantOptionsSchema;
+
+  @IsOptional()
+  @IsFunction()
+  verifyAccessToken?: unknown;
 
   @IsOptional()
   @IsBoolean()

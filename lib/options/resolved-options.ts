@@ -7,9 +7,13 @@ import type {
   DiscoveryOptions,
   JwtVerificationOptions,
   McpAuthModuleOptions,
-  MappedClaims,
+  ClaimsMapper,
+  IssuerResolver,
   ProtectedResourceOptions,
+  TenantOptions,
+  VerifyAccessTokenFunction,
 } from './mcp-auth-options.interface.js';
+import type { McpAuthStore } from '../store/mcp-auth-store.js';
 import { toAuthorizationServerOptions, validateMcpAuthOptions } from './validate-options.js';
 
 /** A protected resource with everything derived from it computed once. */
@@ -26,6 +30,20 @@ export interface ResolvedProtectedResource {
   readonly metadataPath: string;
   readonly metadataUrl: string;
   readonly resourceUrl: URL;
+  /** `jwt` (default), `opaque` or `mixed`. */
+  readonly tokenFormat: 'jwt' | 'opaque' | 'mixed';
+  /** The issuer whose introspection endpoint verifies this resource's opaque tokens (opaque and mixed only). */
+  readonly introspectionIssuer?: string;
+  /** Decides about issuers not in {@link issuers} at run time (tenants). */
+  readonly issuerResolver?: IssuerResolver;
+}
+
+/** What a server's metadata must offer, given how the resources that trust it verify tokens (D4). */
+export interface MetadataRequirements {
+  /** A `jwks_uri`, for resources that accept JWTs. */
+  jwks: boolean;
+  /** An `introspection_endpoint`, for the server that introspects opaque tokens (unless an endpoint is configured). */
+  introspection: boolean;
 }
 
 /** The module options after validation, with defaults applied in this one place. */
@@ -40,7 +58,18 @@ export interface ResolvedMcpAuthOptions {
       cache: { maxEntries: number; maxTtlSeconds: number } | undefined;
     };
   readonly scopeHierarchy: CompiledScopeHierarchy;
-  readonly mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims;
+  readonly mapClaims?: ClaimsMapper;
+  /** What each trusted server's metadata must offer. */
+  readonly metadataRequirements: ReadonlyMap<string, MetadataRequirements>;
+  readonly introspection: {
+    timeoutMs: number;
+    /** The introspection cache, or `undefined` when off (the default). */
+    cache: { maxTtlSeconds: number } | undefined;
+  };
+  readonly tenants: Required<TenantOptions>;
+  /** The shared store given in the options; the in-memory one is used without it. */
+  readonly store?: McpAuthStore;
+  readonly verifyAccessToken?: VerifyAccessTokenFunction;
   readonly showErrorDetails: boolean;
   readonly allowInsecureHttp: boolean;
   readonly retryAfterSeconds: number;
@@ -55,9 +84,23 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
 
   const warnings: string[] = [];
   const authorizationServers = new Map<string, AuthorizationServerOptions>();
+  const metadataRequirements = new Map<string, MetadataRequirements>();
   const resources = options.protectedResources.map((resource): ResolvedProtectedResource => {
     const servers = resource.authorizationServers.map(toAuthorizationServerOptions);
-    for (const server of servers) if (!authorizationServers.has(server.issuer)) authorizationServers.set(server.issuer, server);
+    const tokenFormat = resource.tokenFormat ?? 'jwt';
+    const introspecting = tokenFormat === 'jwt' ? undefined : servers.find((server) => server.introspection);
+    for (const server of servers) {
+      if (!authorizationServers.has(server.issuer)) authorizationServers.set(server.issuer, server);
+      const required = metadataRequirements.get(server.issuer) ?? { jwks: false, introspection: false };
+      required.jwks ||= tokenFormat !== 'opaque' && options.verifyAccessToken === undefined;
+      required.introspection ||= server === introspecting && !server.introspection?.endpoint;
+      metadataRequirements.set(server.issuer, required);
+    }
+    if (servers.length === 0) {
+      warnings.push(
+        `Protected resource ${resource.resource} lists no authorization server, so its metadata advertises none and MCP clients cannot find one; list the default tenant's issuer`,
+      );
+    }
     if (resource.scopesSupported?.includes('offline_access')) {
       warnings.push(
         `Protected resource ${resource.resource}: "offline_access" is left out of scopes_supported and challenges (MCP 2026-07-28)`,
@@ -72,6 +115,9 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
       metadataPath: protectedResourceMetadataPath(resource.resource),
       metadataUrl: protectedResourceMetadataUrl(resource.resource),
       resourceUrl: new URL(resource.resource),
+      tokenFormat,
+      introspectionIssuer: introspecting?.issuer,
+      issuerResolver: resource.issuerResolver,
     };
   });
 
@@ -104,6 +150,20 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
     },
     scopeHierarchy: compileScopeHierarchy(options.scopeHierarchy),
     mapClaims: options.mapClaims,
+    metadataRequirements,
+    introspection: {
+      timeoutMs: options.introspection?.timeoutMs ?? 5_000,
+      cache:
+        options.introspection?.cache === undefined || options.introspection.cache === false
+          ? undefined
+          : { maxTtlSeconds: options.introspection.cache.maxTtlSeconds ?? 300 },
+    },
+    tenants: {
+      metadataTtlSeconds: options.tenants?.metadataTtlSeconds ?? 3_600,
+      maxTenants: options.tenants?.maxTenants ?? 1_000,
+    },
+    store: options.store,
+    verifyAccessToken: options.verifyAccessToken,
     showErrorDetails: options.showErrorDetails ?? false,
     allowInsecureHttp: options.allowInsecureHttp ?? false,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,

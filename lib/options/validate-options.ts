@@ -1,7 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DEFAULT_ALLOWED_ALGORITHMS } from '../mcp-auth.constants.js';
-import type { AuthorizationServerOptions, McpAuthModuleOptions, ProtectedResourceOptions } from './mcp-auth-options.interface.js';
+import type {
+  AuthorizationServerOptions,
+  IntrospectionClientOptions,
+  McpAuthModuleOptions,
+  ProtectedResourceOptions,
+} from './mcp-auth-options.interface.js';
 import { McpAuthModuleOptionsSchema } from './mcp-auth-options.schema.js';
 import { isSecureUrl } from './secure-url.js';
 
@@ -18,7 +23,8 @@ export function toAuthorizationServerOptions(entry: string | AuthorizationServer
  */
 export function validateMcpAuthOptions(options: unknown): string[] {
   if (typeof options !== 'object' || options === null) return ['options must be an object'];
-  const raw = options as McpAuthModuleOptions;
+  // The store is a live object (a Redis client inside, with cycles) that class-transformer must not walk.
+  const { store, ...raw } = options as McpAuthModuleOptions;
   const normalised = {
     ...raw,
     protectedResources: Array.isArray(raw.protectedResources)
@@ -31,7 +37,16 @@ export function validateMcpAuthOptions(options: unknown): string[] {
   };
   const instance = plainToInstance(McpAuthModuleOptionsSchema, normalised);
   const shapeProblems = flattenValidationErrors(validateSync(instance, { forbidUnknownValues: false }));
-  return [...shapeProblems, ...semanticProblems(normalised)];
+  return [...shapeProblems, ...semanticProblems(normalised), ...storeProblems(store)];
+}
+
+function storeProblems(store: unknown): string[] {
+  if (store === undefined) return [];
+  const isStore =
+    typeof store === 'object' &&
+    store !== null &&
+    ['get', 'set', 'setIfAbsent', 'delete'].every((method) => typeof (store as Record<string, unknown>)[method] === 'function');
+  return isStore ? [] : ['store: must be a McpAuthStore (get, set, setIfAbsent, delete), e.g. new RedisMcpAuthStore(redisClient)'];
 }
 
 function flattenValidationErrors(errors: ValidationError[], parentPath = ''): string[] {
@@ -90,14 +105,30 @@ function semanticProblems(options: McpAuthModuleOptions): string[] {
     }
     asArray(resource.authorizationServers).forEach((server, serverIndex) => {
       if (typeof server !== 'object' || server === null) return;
-      const { issuer, metadataUrl, metadata } = server as Partial<AuthorizationServerOptions>;
+      const { issuer, metadataUrl, metadata, introspection } = server as Partial<AuthorizationServerOptions>;
       const serverField = `${field}.authorizationServers[${serverIndex}]`;
       checkSecure(issuer, `${serverField}.issuer`);
       checkSecure(metadataUrl, `${serverField}.metadataUrl`);
       if (metadata && typeof metadata === 'object' && metadata.issuer !== issuer) {
         problems.push(`${serverField}.metadata.issuer: must equal the issuer ${JSON.stringify(issuer)} exactly`);
       }
+      if (introspection && typeof introspection === 'object') {
+        problems.push(...introspectionClientProblems(introspection, `${serverField}.introspection`));
+        checkSecure(introspection.endpoint, `${serverField}.introspection.endpoint`);
+      }
     });
+    if (resource.tokenFormat === 'opaque' || resource.tokenFormat === 'mixed') {
+      // An opaque token names no issuer, so exactly one server can be asked about it; asking several would
+      // hand one server's tokens to the others.
+      const introspecting = asArray(resource.authorizationServers).filter(
+        (server) => typeof server === 'object' && server !== null && (server as AuthorizationServerOptions).introspection,
+      ).length;
+      if (introspecting !== 1) {
+        problems.push(
+          `${field}.authorizationServers: tokenFormat "${resource.tokenFormat}" needs exactly one authorization server with introspection credentials (found ${introspecting})`,
+        );
+      }
+    }
   });
 
   for (const algorithm of asArray(options.jwt?.algorithms)) {
@@ -108,12 +139,33 @@ function semanticProblems(options: McpAuthModuleOptions): string[] {
     }
   }
   const hierarchy = options.scopeHierarchy;
+  if (typeof options.verifyAccessToken === 'function' && asArray(options.protectedResources).some((resource) => (resource as ProtectedResourceOptions)?.tokenFormat)) {
+    problems.push('verifyAccessToken: replaces the built-in verifiers, so no protected resource may set tokenFormat');
+  }
   if (typeof hierarchy === 'object' && hierarchy !== null) {
     for (const [broader, narrower] of Object.entries(hierarchy)) {
       if (!Array.isArray(narrower) || !narrower.every((scope) => typeof scope === 'string')) {
         problems.push(`scopeHierarchy.${broader}: must be an array of scope strings`);
       }
     }
+  }
+  return problems;
+}
+
+/** A client registration for the introspection endpoint must carry what its authentication method needs. */
+function introspectionClientProblems(client: Partial<IntrospectionClientOptions>, field: string): string[] {
+  const problems: string[] = [];
+  const method = client.authMethod ?? (client.privateKey ? 'private_key_jwt' : 'client_secret_basic');
+  if (method === 'private_key_jwt') {
+    const key = client.privateKey as Record<string, unknown> | undefined;
+    if (!key || typeof key !== 'object') problems.push(`${field}.privateKey: is required for private_key_jwt`);
+    else if (typeof key.d !== 'string') problems.push(`${field}.privateKey: must be a private JWK (it has no "d")`);
+    const algorithm = client.signingAlgorithm ?? (typeof key?.alg === 'string' ? key.alg : undefined);
+    if (algorithm !== undefined && !ASYMMETRIC_ALGORITHMS.has(algorithm)) {
+      problems.push(`${field}.signingAlgorithm: "${algorithm}" is not an asymmetric JWS algorithm`);
+    }
+  } else if (typeof client.clientSecret !== 'string' || client.clientSecret === '') {
+    problems.push(`${field}.clientSecret: is required for ${method}`);
   }
   return problems;
 }

@@ -12,6 +12,10 @@ export interface AuthInfo {
   clientId: string;
   /** Granted scopes as issued (hierarchies are applied when checking, not here). */
   scopes: string[];
+  /** Roles of the caller: the `roles` claim (RFC 9068 §7.2.1.1), or where a claim mapping found them. */
+  roles: string[];
+  /** The tenant the token belongs to, when a claim mapping knows it (Entra `tid`, a Keycloak realm, an Auth0 organisation). */
+  tenant?: string;
   /** Expiry, in seconds since the epoch. */
   expiresAt?: number;
   /** The protected resource that accepted the token (RFC 8707 resource indicator). */

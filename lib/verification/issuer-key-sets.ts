@@ -13,6 +13,8 @@ export interface KeySetOptions {
   cacheMaxAgeSeconds: number;
   /** After a failed JWKS fetch, answer 503 without refetching for this long, so an outage isn't amplified. */
   failureBackoffSeconds: number;
+  /** Most key sets held; the least recently created goes first. Default: no limit. */
+  maxIssuers?: number;
 }
 
 /**
@@ -67,6 +69,8 @@ export class IssuerKeySets {
           cacheMaxAge: this.options.cacheMaxAgeSeconds * 1000,
         }),
       };
+      this.keySets.delete(issuer);
+      if (this.keySets.size >= (this.options.maxIssuers ?? Infinity)) this.keySets.delete(this.keySets.keys().next().value!);
       this.keySets.set(issuer, entry);
     }
     return entry;

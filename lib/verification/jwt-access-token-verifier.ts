@@ -44,13 +44,16 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
       cooldownSeconds: options.jwt.jwksCooldownSeconds,
       cacheMaxAgeSeconds: options.jwt.jwksCacheMaxAgeSeconds,
       failureBackoffSeconds: Math.min(options.retryAfterSeconds, 5),
+      // Tenants come and go at run time: their key sets are capped like their metadata.
+      maxIssuers: options.authorizationServers.size + options.tenants.maxTenants,
     });
     this.cache = options.jwt.cache && new VerifiedTokenCache(options.jwt.cache);
   }
 
   /** Fetches the keys of every discovered issuer now, so the first request does not wait. Best-effort. */
   async prefetchKeys(): Promise<void> {
-    await Promise.all(this.registry.readyServers().map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
+    const withKeys = this.registry.readyServers().filter(([, metadata]) => metadata.jwks_uri !== undefined);
+    await Promise.all(withKeys.map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
   }
 
   async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
@@ -75,11 +78,11 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     const { header, claims } = decodeUnverified(token);
     this.checkHeader(header);
     const issuer = claims.iss;
-    // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13).
-    if (typeof issuer !== 'string' || !resource.issuers.includes(issuer)) {
-      throw new InvalidTokenFailure('The token issuer is not trusted by this resource');
-    }
-    const metadata = await this.registry.metadataFor(issuer);
+    if (typeof issuer !== 'string') throw new InvalidTokenFailure('The token names no issuer');
+    // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13):
+    // a configured one, or one the resource's issuerResolver accepts (a tenant).
+    const server = await this.registry.trustedServer(issuer, resource);
+    const metadata = server.metadata;
     const tolerance = this.options.jwt.clockToleranceSeconds;
 
     let payload: JWTPayload;
@@ -102,7 +105,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     // An OpenID Connect ID token is not an access token (RFC 9068 §5, RFC 8725 §3.12). `nonce` is optional
     // in the code flow, so the hash claims only ID tokens carry count as well.
     if (ID_TOKEN_CLAIMS.some((claim) => claim in payload)) throw new InvalidTokenFailure('The token is an ID token, not an access token');
-    return authInfoFromClaims(token, payload, resource, this.options.mapClaims);
+    return authInfoFromClaims(token, payload, resource, server.options.mapClaims ?? this.options.mapClaims);
   }
 
   private checkHeader(header: ProtectedHeaderParameters): void {

@@ -1,4 +1,4 @@
-import type { MappedClaims } from '../options/mcp-auth-options.interface.js';
+import type { ClaimsMapper } from '../options/mcp-auth-options.interface.js';
 import type { ResolvedProtectedResource } from '../options/resolved-options.js';
 import type { AuthInfo } from './auth-info.interface.js';
 
@@ -10,6 +10,18 @@ export function scopesFromClaims(claims: Readonly<Record<string, unknown>>): str
   const value = claims.scope ?? claims.scp;
   if (typeof value === 'string') return value.split(' ').filter(Boolean);
   if (Array.isArray(value)) return value.filter((scope): scope is string => typeof scope === 'string' && scope !== '');
+  return [];
+}
+
+/** Roles from the `roles` claim (RFC 9068 §7.2.1.1: an array, or a space-separated string). */
+export function rolesFromClaims(claims: Readonly<Record<string, unknown>>): string[] {
+  return stringList(claims.roles);
+}
+
+/** A claim holding a list of strings: an array (non-strings dropped) or a space-separated string. */
+export function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
   return [];
 }
 
@@ -28,7 +40,7 @@ export function authInfoFromClaims(
   token: string,
   claims: Readonly<Record<string, unknown>>,
   resource: ResolvedProtectedResource,
-  mapClaims?: (claims: Readonly<Record<string, unknown>>) => MappedClaims,
+  mapClaims?: ClaimsMapper,
 ): AuthInfo {
   const mapped = mapClaims?.(claims) ?? {};
   const issuer = claims.iss as string;
@@ -39,6 +51,8 @@ export function authInfoFromClaims(
   const info: Omit<AuthInfo, 'token'> = {
     clientId,
     scopes: mapped.scopes ?? scopesFromClaims(claims),
+    roles: mapped.roles ?? rolesFromClaims(claims),
+    ...(mapped.tenant === undefined ? {} : { tenant: mapped.tenant }),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
     resource: resource.resourceUrl,
     resourceMetadataUrl: resource.metadataUrl,

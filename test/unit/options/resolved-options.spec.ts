@@ -23,7 +23,14 @@ describe('resolveMcpAuthOptions', () => {
       requiredClaims: [],
       jwksCooldownSeconds: 30,
       jwksCacheMaxAgeSeconds: 600,
+      cache: { maxEntries: 10_000, maxTtlSeconds: 300 },
     });
+    expect(resolved.introspection).toEqual({ timeoutMs: 5_000, cache: undefined });
+    expect(resolved.tenants).toEqual({ metadataTtlSeconds: 3_600, maxTenants: 1_000 });
+    expect(resolved.store).toBeUndefined();
+    expect(resolved.verifyAccessToken).toBeUndefined();
+    expect(resolved.resources[0]).toMatchObject({ tokenFormat: 'jwt', introspectionIssuer: undefined, issuerResolver: undefined });
+    expect(resolved.metadataRequirements.get(ISSUER)).toEqual({ jwks: true, introspection: false });
     expect(resolved.showErrorDetails).toBe(false);
     expect(resolved.allowInsecureHttp).toBe(false);
     expect(resolved.retryAfterSeconds).toBe(5);
@@ -51,10 +58,44 @@ describe('resolveMcpAuthOptions', () => {
     };
     const resolved = resolve({ discovery: { ...discovery }, jwt: structuredClone(jwt), mapClaims, showErrorDetails: true, retryAfterSeconds: 0 });
     expect(resolved.discovery).toEqual(discovery);
-    expect(resolved.jwt).toEqual(jwt);
+    expect(resolved.jwt).toEqual({ ...jwt, cache: { maxEntries: 10_000, maxTtlSeconds: 300 } });
     expect(resolved.mapClaims).toBe(mapClaims);
     expect(resolved.showErrorDetails).toBe(true);
     expect(resolved.retryAfterSeconds).toBe(0);
+  });
+
+  it('D4: an opaque resource needs introspection metadata from its introspecting server, a mixed one JWKS too', () => {
+    const introspection = { clientId: 'rs', clientSecret: 'secret' };
+    const resolved = resolveMcpAuthOptions({
+      protectedResources: [
+        { resource: RESOURCE, tokenFormat: 'opaque', authorizationServers: [{ issuer: ISSUER, introspection }] },
+        {
+          resource: 'https://api.example.com/notes',
+          tokenFormat: 'mixed',
+          authorizationServers: ['https://jwt.example.com', { issuer: 'https://other.example.com', introspection: { ...introspection, endpoint: 'https://other.example.com/i' } }],
+        },
+      ],
+      introspection: { cache: { maxTtlSeconds: 60 } },
+    });
+    expect(resolved.resources.map((resource) => [resource.tokenFormat, resource.introspectionIssuer])).toEqual([
+      ['opaque', ISSUER],
+      ['mixed', 'https://other.example.com'],
+    ]);
+    expect(Object.fromEntries(resolved.metadataRequirements)).toEqual({
+      [ISSUER]: { jwks: false, introspection: true },
+      'https://jwt.example.com': { jwks: true, introspection: false },
+      // A configured endpoint needs no introspection_endpoint in the metadata.
+      'https://other.example.com': { jwks: true, introspection: false },
+    });
+    expect(resolved.introspection.cache).toEqual({ maxTtlSeconds: 60 });
+  });
+
+  it('warns when a resource relies on its issuerResolver alone, as its metadata then lists no server', () => {
+    const resolved = resolveMcpAuthOptions({
+      protectedResources: [{ resource: RESOURCE, authorizationServers: [], issuerResolver: () => true }],
+    });
+    expect(resolved.resources[0]!.issuers).toEqual([]);
+    expect(resolved.warnings.join('\n')).toContain('lists no authorization server');
   });
 
   it('the default algorithm list is a copy, not the shared constant', () => {

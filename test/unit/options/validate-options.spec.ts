@@ -106,7 +106,7 @@ describe('validateMcpAuthOptions', () => {
       'protectedResources[0].resourceName: must be a string',
       'protectedResources[0].tlsClientCertificateBoundAccessTokens: must be a boolean value',
       'protectedResources[1].resource: must be an absolute URL without a fragment (got "https://h/mcp#fragment")',
-      'protectedResources[1].authorizationServers: should not be empty',
+      'protectedResources[1].authorizationServers: should not be empty (it may be only with an issuerResolver)',
       'discovery.timeoutMs: must not be less than 1',
       'discovery.retries: must not be less than 0',
       'discovery.retryDelayMs: must be an integer number',

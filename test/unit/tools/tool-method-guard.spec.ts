@@ -10,6 +10,7 @@ function authWith(scopes: string[]): AuthInfo {
     {
       clientId: 'client-a',
       scopes,
+      roles: [],
       issuer: 'https://as.example.com',
       subject: 'user-1',
       audience: ['https://api.example.com/mcp'],

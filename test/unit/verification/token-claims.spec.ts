@@ -64,6 +64,7 @@ describe('authInfoFromClaims', () => {
     expect({ ...info }).toEqual({
       clientId: 'client-a',
       scopes: ['read:notes', 'write:notes'],
+      roles: [],
       expiresAt: 1_900_000_000,
       resource: new URL(RESOURCE),
       resourceMetadataUrl: 'https://api.example.com/.well-known/oauth-protected-resource/mcp',

@@ -10,6 +10,7 @@ function authInfo(): AuthInfo {
     {
       clientId: 'client',
       scopes: ['read:notes'],
+      roles: [],
       expiresAt: 2_000,
       issuer: 'https://as.example.com',
       subject: 'alice',

@@ -1,0 +1,53 @@
+import { BoundedTtlMap } from './bounded-ttl-map.js';
+import { McpAuthStore } from './mcp-auth-store.js';
+
+/** Options of {@link InMemoryMcpAuthStore}. */
+export interface InMemoryMcpAuthStoreOptions {
+  /** Most entries held; the least recently used go first. Default 10000. */
+  maxEntries?: number;
+  /** The clock, in milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+/**
+ * The default {@link McpAuthStore}: a bounded map in this process. Right for a single instance; with
+ * several, each keeps its own entries (correct, only less effective), until a shared store replaces it.
+ */
+export class InMemoryMcpAuthStore extends McpAuthStore {
+  private readonly entries: BoundedTtlMap<string, string>;
+
+  constructor(options: InMemoryMcpAuthStoreOptions = {}) {
+    super();
+    this.entries = new BoundedTtlMap(options.maxEntries ?? 10_000, options.now);
+  }
+
+  /** Live entries held (for tests and diagnostics). */
+  get size(): number {
+    return [...this.entries.values()].length;
+  }
+
+  /** Every live value, so tests can prove no raw token is ever stored. */
+  values(): string[] {
+    return [...this.entries.values()];
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.entries.get(key));
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.entries.set(key, value, ttlMs);
+    return Promise.resolve();
+  }
+
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.entries.has(key)) return Promise.resolve(false);
+    this.entries.set(key, value, ttlMs);
+    return Promise.resolve(true);
+  }
+
+  delete(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { IntrospectionAccessTokenVerifier } from '../introspection/introspection-access-token-verifier.js';
+import type { ResolvedProtectedResource } from '../options/resolved-options.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+import type { AuthInfo } from './auth-info.interface.js';
+import { JwtAccessTokenVerifier } from './jwt-access-token-verifier.js';
+
+// Three base64url parts: the shape of a compact JWS. Opaque tokens (oidc-provider, Keycloak lightweight,
+// Okta opaque) have no dots; a JWE has five parts and goes to introspection, where the server decrypts it.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * The verifier the module provides: each resource's tokens are checked the way its `tokenFormat` says.
+ * `jwt` locally against the issuer's keys, `opaque` by introspection, `mixed` by shape: a compact JWS is
+ * verified as a JWT only (a forged or expired one is refused, never sent to the authorization server for a
+ * second opinion), anything else is introspected.
+ */
+@Injectable()
+export class DefaultAccessTokenVerifier extends AccessTokenVerifier {
+  constructor(
+    private readonly jwt: JwtAccessTokenVerifier,
+    private readonly introspection: IntrospectionAccessTokenVerifier,
+  ) {
+    super();
+  }
+
+  verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    switch (resource.tokenFormat) {
+      case 'jwt':
+        return this.jwt.verify(token, resource);
+      case 'opaque':
+        return this.introspection.verify(token, resource);
+      case 'mixed':
+        return COMPACT_JWS.test(token) ? this.jwt.verify(token, resource) : this.introspection.verify(token, resource);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedTtlMap } from '../../../lib/store/bounded-ttl-map.js';
+import { InMemoryMcpAuthStore } from '../../../lib/store/in-memory-mcp-auth-store.js';
+import { McpAuthStore } from '../../../lib/store/mcp-auth-store.js';
+
+describe('InMemoryMcpAuthStore', () => {
+  it('is a McpAuthStore: get, set with a TTL, setIfAbsent, delete', async () => {
+    let now = 1_000;
+    const store = new InMemoryMcpAuthStore({ now: () => now });
+    expect(store).toBeInstanceOf(McpAuthStore);
+    await store.set('a', 'one', 100);
+    expect(await store.get('a')).toBe('one');
+    expect(await store.setIfAbsent('a', 'two', 100)).toBe(false);
+    expect(await store.get('a')).toBe('one');
+    now += 100;
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.setIfAbsent('a', 'two', 100)).toBe(true);
+    expect(await store.get('a')).toBe('two');
+    await store.delete('a');
+    await store.delete('never-there');
+    expect(await store.get('a')).toBeUndefined();
+  });
+
+  it('holds at most maxEntries, dropping the least recently used', async () => {
+    const store = new InMemoryMcpAuthStore({ maxEntries: 2 });
+    await store.set('a', '1', 60_000);
+    await store.set('b', '2', 60_000);
+    await store.get('a');
+    await store.set('c', '3', 60_000);
+    expect(await store.get('a')).toBe('1');
+    expect(await store.get('b')).toBeUndefined();
+    expect(store.size).toBe(2);
+  });
+});
+
+describe('BoundedTtlMap', () => {
+  it('never grows past its cap, whatever is put in', () => {
+    const map = new BoundedTtlMap<string, number>(100);
+    for (let index = 0; index < 10_000; index++) map.set(`key-${index}`, index, 60_000);
+    expect(map.size).toBe(100);
+    expect(map.get('key-9999')).toBe(9999);
+    expect(map.get('key-0')).toBeUndefined();
+  });
+
+  it('prefers evicting an expired entry over a live one', () => {
+    let now = 0;
+    const map = new BoundedTtlMap<string, string>(2, () => now);
+    map.set('short', 's', 10);
+    map.set('long', 'l', 1_000);
+    now = 20;
+    map.set('new', 'n', 1_000);
+    expect(map.get('long')).toBe('l');
+    expect(map.get('new')).toBe('n');
+  });
+
+  it('stores nothing for a non-positive TTL', () => {
+    const map = new BoundedTtlMap<string, string>(2);
+    map.set('a', 'a', 0);
+    expect(map.size).toBe(0);
+  });
+});
