@@ -1,4 +1,4 @@
-import { Inject, Injectable, UseGuards, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, UseGuards, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { McpAuthContext } from '../context/mcp-auth-context.js';
 import type { AuthInfoParameter } from '../decorators/auth-info.decorator.js';
@@ -33,7 +33,7 @@ export class ToolMethodEnforcer implements OnModuleInit {
   ) {
     // A hybrid application binds message handlers, and reads their guards, when the microservice is
     // connected: before any lifecycle hook. So their guards are added now, while the app is created.
-    for (const wrapper of this.discovery.getControllers()) this.guardMessageHandlers(wrapper.metatype);
+    for (const wrapper of this.discovery.getControllers()) this.guardMessageHandlers(wrapper.metatype as Type);
   }
 
   onModuleInit(): void {
@@ -46,8 +46,7 @@ export class ToolMethodEnforcer implements OnModuleInit {
     }
   }
 
-  private guardMessageHandlers(type: unknown): void {
-    if (typeof type !== 'function') return;
+  private guardMessageHandlers(type: Type): void {
     const prototype = type.prototype as Record<string, unknown>;
     for (const name of this.scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
