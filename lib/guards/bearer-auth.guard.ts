@@ -106,7 +106,7 @@ export class BearerAuthGuard implements CanActivate {
     }
   }
 
-  /** The `req.user` of a verified caller. Override to take roles from elsewhere (Keycloak `realm_access.roles`). */
+  /** The `req.user` of a verified caller. Override to give `req.user` another shape. */
   protected requestUser(auth: AuthInfo): RequestUser {
     return requestUserFromAuthInfo(auth, this.options.scopeHierarchy);
   }

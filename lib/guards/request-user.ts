@@ -20,14 +20,13 @@ export interface RequestUser {
   scope: string;
   /** The same scopes, as an array. */
   scopes: string[];
-  /** The token's `roles` claim when it is an array of strings, else empty. */
+  /** The caller's roles, as in `AuthInfo`: the `roles` claim, or where a claim mapping found them. */
   roles: string[];
 }
 
 /** Builds the `req.user` of a verified caller. */
 export function requestUserFromAuthInfo(auth: AuthInfo, hierarchy: CompiledScopeHierarchy): RequestUser {
   const scopes = [...effectiveScopes(auth.scopes, hierarchy)];
-  const roles = auth.claims['roles'];
   return {
     ...auth.claims,
     sub: auth.subject,
@@ -35,6 +34,6 @@ export function requestUserFromAuthInfo(auth: AuthInfo, hierarchy: CompiledScope
     iss: auth.issuer,
     scope: scopes.join(' '),
     scopes,
-    roles: Array.isArray(roles) && roles.every((role) => typeof role === 'string') ? [...roles] : [],
+    roles: [...auth.roles],
   };
 }
