@@ -49,10 +49,11 @@ describe('IntrospectionAccessTokenVerifier cache (I4)', () => {
     exp = Math.floor(Date.now() / 1000) + 30;
     const before = introspections();
     await verifier.verify('token-a', resource);
-    clock += 29_000;
+    // exp is whole seconds, so the entry lives 29-30 s: well inside, then well past it.
+    clock += 25_000;
     await verifier.verify('token-a', resource);
     expect(introspections() - before).toBe(1);
-    clock += 2_000;
+    clock += 6_000;
     await verifier.verify('token-a', resource);
     expect(introspections() - before).toBe(2);
   });
@@ -62,10 +63,10 @@ describe('IntrospectionAccessTokenVerifier cache (I4)', () => {
     exp = Math.floor(Date.now() / 1000) + 3_600;
     const before = introspections();
     await verifier.verify('token-b', resource);
-    clock += 9_000;
+    clock += 8_000;
     await verifier.verify('token-b', resource);
     expect(introspections() - before).toBe(1);
-    clock += 2_000;
+    clock += 3_000;
     await verifier.verify('token-b', resource);
     expect(introspections() - before).toBe(2);
   });
