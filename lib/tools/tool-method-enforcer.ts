@@ -6,7 +6,7 @@ import { MCP_AUTH_ENFORCED_METHOD, MCP_AUTH_INFO_PARAMETERS, MCP_AUTH_RESOLVED_O
 import type { ResolvedMcpAuthOptions } from '../options/resolved-options.js';
 import { MessageHandlerScopeGuard } from './message-handler-scope.guard.js';
 import { guardToolMethod } from './tool-method-guard.js';
-import { toolMethodScopes } from './tool-scope-requirements.js';
+import { toolMethodRequirements } from './tool-scope-requirements.js';
 
 // `@MessagePattern()` metadata (@nestjs/microservices), which MCP-Nest's `@Tool()` sets on its handlers.
 const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
@@ -14,12 +14,12 @@ const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
 const GUARDS_METADATA = '__guards__';
 
 /**
- * At bootstrap, finds provider methods marked with `@RequireScopes()` or with `@AuthInfo()` parameters
+ * At bootstrap, finds provider methods marked with `@RequireScopes()`, `@RequireRoles()` or with `@AuthInfo()` parameters
  * (MCP tool implementations) and wraps them on their instance so they check the current caller and
  * receive its AuthInfo. Controller routes are left alone: for them `BearerAuthGuard` does the work.
  *
  * Controller message handlers (microservice `@MessagePattern()`s, such as MCP-Nest tools) marked with
- * `@RequireScopes()` are never seen by that guard, so they get a {@link MessageHandlerScopeGuard}; their
+ * `@RequireScopes()` or `@RequireRoles()` are never seen by that guard, so they get a {@link MessageHandlerScopeGuard}; their
  * `@AuthInfo()` parameters read `McpAuthContext` themselves.
  */
 @Injectable()
@@ -51,12 +51,13 @@ export class ToolMethodEnforcer implements OnModuleInit {
     for (const name of this.scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
       if (typeof handler !== 'function' || Reflect.getMetadata(MESSAGE_PATTERN_METADATA, handler) === undefined) continue;
-      const requiredScopes = toolMethodScopes(this.reflector, type, name);
+      const requirements = toolMethodRequirements(this.reflector, type, name);
       const guards = (Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[] | undefined) ?? [];
-      if (requiredScopes === undefined || guards.some((guard) => guard instanceof MessageHandlerScopeGuard)) continue;
+      if (requirements === undefined || guards.some((guard) => guard instanceof MessageHandlerScopeGuard)) continue;
       const guard = new MessageHandlerScopeGuard({
         name: `${type.name}.${name}`,
-        requiredScopes,
+        requiredScopes: requirements.scopes,
+        requiredRoles: requirements.roles,
         hierarchy: this.options.scopeHierarchy,
         currentAuth: () => this.context.get(),
       });
@@ -68,12 +69,13 @@ export class ToolMethodEnforcer implements OnModuleInit {
     const method = instance[name] as ((...args: unknown[]) => unknown) & { [MCP_AUTH_ENFORCED_METHOD]?: true };
     if (typeof method !== 'function' || method[MCP_AUTH_ENFORCED_METHOD]) return;
     const authInfoParameters = (Reflect.getMetadata(MCP_AUTH_INFO_PARAMETERS, method) as AuthInfoParameter[] | undefined) ?? [];
-    const requiredScopes = toolMethodScopes(this.reflector, prototype.constructor, name);
-    if (requiredScopes === undefined && authInfoParameters.length === 0) return;
+    const requirements = toolMethodRequirements(this.reflector, prototype.constructor, name);
+    if (requirements === undefined && authInfoParameters.length === 0) return;
 
     const guarded = guardToolMethod(method, {
       name: `${prototype.constructor.name}.${name}`,
-      requiredScopes: requiredScopes ?? [],
+      requiredScopes: requirements?.scopes ?? [],
+      requiredRoles: requirements?.roles ?? [],
       authInfoParameters,
       hierarchy: this.options.scopeHierarchy,
       currentAuth: () => this.context.get(),

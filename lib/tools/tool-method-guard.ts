@@ -1,4 +1,4 @@
-import { InsufficientScopeFailure, MissingCredentialsFailure } from '../errors/authentication-failures.js';
+import { InsufficientRoleFailure, InsufficientScopeFailure, MissingCredentialsFailure } from '../errors/authentication-failures.js';
 import type { AuthInfoParameter } from '../decorators/auth-info.decorator.js';
 import { missingScopes, type CompiledScopeHierarchy } from '../scopes/scope-matching.js';
 import type { AuthInfo } from '../verification/auth-info.interface.js';
@@ -7,6 +7,8 @@ import type { AuthInfo } from '../verification/auth-info.interface.js';
 export interface ToolMethodPolicy {
   name: string;
   requiredScopes: readonly string[];
+  /** Roles the caller must all hold (`@RequireRoles()`); none when omitted. */
+  requiredRoles?: readonly string[];
   authInfoParameters: readonly AuthInfoParameter[];
   hierarchy: CompiledScopeHierarchy;
   currentAuth: () => AuthInfo | undefined;
@@ -14,7 +16,8 @@ export interface ToolMethodPolicy {
 
 /**
  * Wraps a tool method so that it runs only for an authenticated caller with its scopes (defence in
- * depth behind the scope challenge), and receives the caller's AuthInfo in its `@AuthInfo()` parameters.
+ * depth behind the scope challenge) and roles, and receives the caller's AuthInfo in its `@AuthInfo()`
+ * parameters. Scopes are checked before roles: a missing scope can be fixed by stepping up, a role can't.
  */
 export function guardToolMethod<F extends (...args: unknown[]) => unknown>(method: F, policy: ToolMethodPolicy): F {
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
@@ -24,6 +27,10 @@ export function guardToolMethod<F extends (...args: unknown[]) => unknown>(metho
     }
     if (missingScopes(policy.requiredScopes, auth.scopes, policy.hierarchy).length > 0) {
       throw new InsufficientScopeFailure(policy.requiredScopes, `${policy.name} requires the scopes: ${policy.requiredScopes.join(' ')}`);
+    }
+    const roles = policy.requiredRoles ?? [];
+    if (!roles.every((role) => auth.roles.includes(role))) {
+      throw new InsufficientRoleFailure(roles, `${policy.name} requires the roles: ${roles.join(' ')}`);
     }
     for (const { index, field } of policy.authInfoParameters) args[index] = field ? auth[field] : auth;
     return method.apply(this, args);

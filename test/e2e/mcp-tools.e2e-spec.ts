@@ -13,6 +13,7 @@ import {
   McpSdkTokenVerifier,
   McpToolScopes,
   MissingCredentialsFailure,
+  RequireRoles,
   RequireScopes,
 } from '../../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
@@ -44,6 +45,12 @@ class NotesTools {
     toolRuns.push('purge');
     return 'purged';
   }
+
+  @RequireRoles('editor')
+  publish() {
+    toolRuns.push('publish');
+    return 'published';
+  }
 }
 
 @Controller('mcp')
@@ -70,6 +77,7 @@ class McpController {
       ({ text: note }) => text(this.tools.write(note)),
     );
     server.registerTool('purge', { scopeChallenge: this.toolScopes.challengeFor(NotesTools, 'purge') }, () => text(this.tools.purge()));
+    server.registerTool('publish', {}, () => text(this.tools.publish()));
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     await transport.handleRequest((request.raw ?? request) as never, (response.raw ?? response) as never, body);
@@ -80,7 +88,8 @@ describe.each(ADAPTERS)('MCP tool providers with the MCP SDK v2 (%s)', (adapter)
   let as: DevAuthorizationServer;
   let key: TestSigningKey;
   let app: RunningApp;
-  const token = (scope: string) => signAccessToken(key, { issuer: as.issuer, audience: resource, scope, claims: { sub: 'alice' } });
+  const token = (scope: string, roles: string[] = []) =>
+    signAccessToken(key, { issuer: as.issuer, audience: resource, scope, claims: { sub: 'alice', roles } });
 
   beforeAll(async () => {
     key = await createSigningKey();
@@ -108,10 +117,10 @@ describe.each(ADAPTERS)('MCP tool providers with the MCP SDK v2 (%s)', (adapter)
     toolRuns.length = 0;
   });
 
-  async function connect(scope: string) {
+  async function connect(scope: string, roles: string[] = []) {
     const client = new Client({ name: 'test-client', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(`${app.url}/mcp`), {
-      requestInit: { headers: { Authorization: `Bearer ${await token(scope)}` } },
+      requestInit: { headers: { Authorization: `Bearer ${await token(scope, roles)}` } },
     });
     await client.connect(transport);
     return client;
@@ -169,6 +178,22 @@ describe.each(ADAPTERS)('MCP tool providers with the MCP SDK v2 (%s)', (adapter)
     const result = await client.callTool({ name: 'write', arguments: { text: 'as admin' } });
     expect(result.isError).toBeFalsy();
     expect(toolRuns).toEqual(['write']);
+    await client.close();
+  });
+
+  it('C12: a tool method with @RequireRoles() refuses a caller without the role, without running', async () => {
+    const client = await connect('read:notes', ['viewer']);
+    const result = await client.callTool({ name: 'publish', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(toolRuns).toEqual([]);
+    await client.close();
+  });
+
+  it('a tool method with @RequireRoles() runs for a caller holding the role', async () => {
+    const client = await connect('read:notes', ['editor']);
+    const result = await client.callTool({ name: 'publish', arguments: {} });
+    expect((result.content as Array<{ text: string }>)[0]!.text).toBe('"published"');
+    expect(toolRuns).toEqual(['publish']);
     await client.close();
   });
 

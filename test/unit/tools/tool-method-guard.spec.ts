@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InsufficientScopeFailure, MissingCredentialsFailure } from '../../../lib/errors/authentication-failures.js';
+import { InsufficientRoleFailure, InsufficientScopeFailure, MissingCredentialsFailure } from '../../../lib/errors/authentication-failures.js';
 import { compileScopeHierarchy } from '../../../lib/scopes/scope-matching.js';
 import { guardToolMethod, type ToolMethodPolicy } from '../../../lib/tools/tool-method-guard.js';
 import type { AuthInfo } from '../../../lib/verification/auth-info.interface.js';
 import { withHiddenToken } from '../../../lib/verification/token-claims.js';
 
-function authWith(scopes: string[]): AuthInfo {
+function authWith(scopes: string[], roles: string[] = []): AuthInfo {
   return withHiddenToken(
     {
       clientId: 'client-a',
       scopes,
-      roles: [],
+      roles,
       issuer: 'https://as.example.com',
       subject: 'user-1',
       audience: ['https://api.example.com/mcp'],
@@ -34,6 +34,27 @@ function policy(overrides: Partial<ToolMethodPolicy> = {}): ToolMethodPolicy {
 }
 
 describe('guardToolMethod', () => {
+  it('C12: refuses a caller without every required role, after the scopes pass', () => {
+    const method = vi.fn((..._args: unknown[]) => 'ran');
+    const guarded = guardToolMethod(
+      method,
+      policy({ requiredScopes: ['read:notes'], requiredRoles: ['editor', 'publisher'], currentAuth: () => authWith(['read:notes'], ['editor']) }),
+    );
+    expect(() => guarded()).toThrow(InsufficientRoleFailure);
+    expect(() => guarded()).toThrow('NotesTools.createNote requires the roles: editor publisher');
+    expect(method).not.toHaveBeenCalled();
+  });
+
+  it('a missing scope is reported before a missing role (the scope can be stepped up)', () => {
+    const guarded = guardToolMethod(() => 'ran', policy({ requiredScopes: ['write:notes'], requiredRoles: ['editor'], currentAuth: () => authWith([]) }));
+    expect(() => guarded()).toThrow(InsufficientScopeFailure);
+  });
+
+  it('runs for a caller holding every required role', () => {
+    const guarded = guardToolMethod(() => 'ran', policy({ requiredRoles: ['editor'], currentAuth: () => authWith([], ['viewer', 'editor']) }));
+    expect(guarded()).toBe('ran');
+  });
+
   it('refuses to run without an authenticated caller', () => {
     const method = vi.fn((..._args: unknown[]) => 'ran');
     const guarded = guardToolMethod(method, policy({ requiredScopes: ['read:notes'] }));
