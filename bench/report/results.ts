@@ -1,0 +1,76 @@
+import type { BenchConfig } from '../config.js';
+import type { LoadResult } from '../load.js';
+import type { Variant } from '../variants.js';
+import type { MemorySample } from '../verifier/memory.js';
+import type { MachineInfo } from './machine.js';
+
+/** Everything a run measured; the markdown table and the chart are both drawn from this. */
+export interface BenchReport {
+  date: string;
+  machine: MachineInfo;
+  loadAverageAtEnd: number;
+  config: BenchConfig;
+  versions: Record<string, string>;
+  wallSeconds: number;
+  load?: LoadPhase;
+  bootstrap?: BootstrapMeasurement[];
+  micro?: MicroPhase;
+  memory?: MemoryPhase;
+}
+
+export interface VariantSummary {
+  variant: Variant;
+  runs: LoadResult[];
+  medianRps: number;
+  minRps: number;
+  maxRps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Median req/s over the median req/s of the unprotected route of the same run. */
+  ratio: number | undefined;
+  /** Median server CPU time per request (µs), and the unprotected route's over it (1 = free, like `ratio`). */
+  cpuMicrosPerRequest: number;
+  cpuRatio: number | undefined;
+}
+
+export interface LoadPhase {
+  summaries: VariantSummary[];
+  poolSize: number;
+  cacheMaxEntries: number | undefined;
+  /** Per route, the status each kind of token got in the preflight. */
+  preflight: { routes: string[]; rows: Array<{ token: string; expected: string; statuses: number[] }> };
+}
+
+export interface BootstrapMeasurement {
+  app: string;
+  /** Fork → the child reports it listens (Node start, imports, Nest bootstrap, discovery, JWKS prefetch). */
+  spawnToListeningMs: number;
+  /** Inside the child: main() began → app.listen() resolved. */
+  nestBootstrapMs: number;
+  /** The first request with a valid token, on a fresh connection, right after listening. */
+  firstRequestMs: number;
+  /** A second request, for comparison. */
+  secondRequestMs: number;
+  spawnToFirstVerifiedMs: number;
+  jwksRequestsAtListening: number;
+  jwksRequestsAfterFirstRequest: number;
+}
+
+export interface MicroPhase {
+  /** mode (e.g. "concurrency 1") → contender → µs/op per round. */
+  microseconds: Record<string, Record<string, number[]>>;
+  cacheMaxEntries: number;
+  poolSize: number;
+  rounds: number;
+  batch: number;
+}
+
+export interface MemoryPhase {
+  samples: MemorySample[];
+  tokens: number;
+  invalidTokens: number;
+  validSeconds: number;
+  invalidSeconds: number;
+  invalidByKind: Record<string, number>;
+  algorithm: string;
+}

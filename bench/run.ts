@@ -1,0 +1,384 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clientCredentialsToken } from '../test/fixtures/dev-authorization-server.helpers.js';
+import { BenchAuthorizationServers } from './authorization-servers.js';
+import { BenchChild } from './child-process.js';
+import { readBenchConfig, type BenchConfig } from './config.js';
+import { runLoad, type LoadResult } from './load.js';
+import { CHILD_SCRIPTS, PACKAGE_ROOT, RESULTS_DIR } from './paths.js';
+import { summarizeCpuProfile } from './profile/cpu-profile-summary.js';
+import { renderProfileMarkdown, type ProfileSection } from './profile/profile-report.js';
+import { BENCH_RESOURCE, BENCH_SCOPE, type ServerConfig } from './protocol.js';
+import { ratioChartSvg } from './report/chart.js';
+import { machineInfo, packageVersions } from './report/machine.js';
+import { renderMarkdown } from './report/markdown.js';
+import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPhase, VariantSummary } from './report/results.js';
+import { BenchServer, getOnce } from './server-process.js';
+import { median, minMax } from './stats.js';
+import { keyFileOf, mintAccessToken, mintRefusedTokens, mintTokenPool } from './tokens.js';
+import { ROUTES, selectVariants, VARIANTS, type RouteName, type Variant } from './variants.js';
+import type { MemoryConfig, MemoryMessage } from './verifier/memory.js';
+import type { MicroConfig, MicroMessage } from './verifier/micro-benchmark.js';
+
+// `npm run bench`: the load generator and conductor. Starts the two dev authorization servers here, mints
+// the tokens, then runs each phase against child processes (server, micro-benchmark, memory test) and
+// writes bench/results/latest.md and latest.svg. `npm run bench:profile` profiles the server instead.
+
+/** The tokens of a run: one reused per algorithm, and a pool of distinct RS256 ones. */
+interface RunTokens {
+  rs256: string;
+  es256: string;
+  pool: string[];
+}
+
+async function main(): Promise<void> {
+  const config = readBenchConfig();
+  const startedAt = performance.now();
+  const machine = machineInfo();
+  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)}`);
+
+  const servers = await BenchAuthorizationServers.start(BENCH_RESOURCE);
+  const scratch = await mkdtemp(join(tmpdir(), 'nestjs-mcp-auth-bench-'));
+  try {
+    log(`dev authorization servers: ${servers.rs.issuer} (RS256), ${servers.es.issuer} (ES256)`);
+    const tokens = await mintTokens(servers, config);
+    await mkdir(RESULTS_DIR, { recursive: true });
+    if (config.profile) {
+      await profileServer(config, servers, tokens, scratch);
+      return;
+    }
+
+    const report: BenchReport = {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      machine,
+      loadAverageAtEnd: 0,
+      config,
+      versions: packageVersions(),
+      wallSeconds: 0,
+    };
+    if (!config.skip.has('load')) report.load = await measureLoad(config, servers, tokens);
+    if (!config.skip.has('micro')) report.micro = await measureMicro(config, servers, tokens, scratch);
+    if (!config.skip.has('bootstrap')) report.bootstrap = await measureBootstrap(config, servers, tokens);
+    if (!config.skip.has('memory')) report.memory = await measureMemory(config, servers, scratch);
+    report.loadAverageAtEnd = loadavg()[0] ?? 0;
+    report.wallSeconds = (performance.now() - startedAt) / 1000;
+
+    const markdownFile = join(RESULTS_DIR, `${config.outName}.md`);
+    await writeFile(markdownFile, renderMarkdown(report));
+    // Every round of every phase, for comparing runs (before / after a change) beyond the medians.
+    await writeFile(join(RESULTS_DIR, `${config.outName}.json`), `${JSON.stringify({ ...report, config: { ...config, skip: [...config.skip] } }, null, 2)}\n`);
+    if (report.load) {
+      const subtitle = `${report.date} · ${machine.cpuModel} × ${machine.cores} · Node ${machine.node} · ${config.connections} connections, median of ${config.rounds} rounds`;
+      await writeFile(join(RESULTS_DIR, `${config.outName}.svg`), ratioChartSvg(report.load.summaries, subtitle));
+    }
+    log(`wrote ${relative(PACKAGE_ROOT, markdownFile)} (+ .json${report.load ? ', .svg' : ''}) in ${Math.round(report.wallSeconds)} s`);
+  } finally {
+    await servers.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function mintTokens(servers: BenchAuthorizationServers, config: BenchConfig): Promise<RunTokens> {
+  const mintStartedAt = performance.now();
+  // Only the load test, the micro-benchmark and the profiles use the pool of distinct tokens.
+  const poolSize = config.profile || !config.skip.has('load') || !config.skip.has('micro') ? config.poolSize : 0;
+  const [rs256, es256, pool] = await Promise.all([
+    mintAccessToken(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE),
+    mintAccessToken(servers.es.key, servers.es.issuer, BENCH_RESOURCE),
+    mintTokenPool(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE, poolSize),
+  ]);
+  log(`minted ${pool.length + 2} tokens in ${((performance.now() - mintStartedAt) / 1000).toFixed(1)} s`);
+  return { rs256, es256, pool };
+}
+
+/** Every route needed by the variants, the unprotected baseline always among them. */
+function routesFor(variants: readonly Variant[]): RouteName[] {
+  return [...new Set<RouteName>(['open', ...variants.map((variant) => variant.route)])];
+}
+
+function serverConfig(servers: BenchAuthorizationServers, routes: RouteName[]): ServerConfig {
+  return { resource: BENCH_RESOURCE, rsIssuer: servers.rs.issuer, esIssuer: servers.es.issuer, routes };
+}
+
+/** A token supplier per variant; the distinct variants share one cursor, so the pool is cycled across rounds. */
+function tokenSuppliers(tokens: RunTokens): (variant: Variant) => () => string {
+  let cursor = 0;
+  const distinct = () => tokens.pool[cursor++ % tokens.pool.length]!;
+  return (variant) => (variant.tokens === 'distinct' ? distinct : variant.tokens === 'es256' ? () => tokens.es256 : () => tokens.rs256);
+}
+
+async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens): Promise<LoadPhase> {
+  const variants = selectVariants(config.variants);
+  const baselineIncluded = variants.some((variant) => variant.kind === 'baseline');
+  const server = await BenchServer.start(serverConfig(servers, routesFor(variants)));
+  try {
+    const cacheMaxEntries = server.ready.cacheMaxEntries;
+    if (cacheMaxEntries !== undefined && tokens.pool.length <= cacheMaxEntries + 2) {
+      throw new Error(`BENCH_POOL (${tokens.pool.length}) must exceed the verified-token cache (${cacheMaxEntries} entries)`);
+    }
+    const preflight = await runPreflight(server, servers, tokens, routesFor(variants));
+    const supplierFor = tokenSuppliers(tokens);
+    const load = (variant: Variant, durationSeconds: number) =>
+      server.measureCpu(() =>
+        runLoad({ url: server.url(variant.route), connections: config.connections, durationSeconds, nextToken: supplierFor(variant) }),
+      );
+
+    log(`warm-up: ${config.warmupSeconds} s per variant`);
+    for (const variant of variants) assertAllOk(variant, await load(variant, config.warmupSeconds));
+
+    const runs = new Map<string, LoadResult[]>(variants.map((variant) => [variant.id, []]));
+    for (let round = 0; round < config.rounds; round++) {
+      const order = round % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const result = assertAllOk(variant, await load(variant, config.durationSeconds));
+        runs.get(variant.id)!.push(result);
+        log(
+          `round ${round + 1}/${config.rounds} (${variant.id}) ${Math.round(result.requestsPerSecond)} req/s, ` +
+            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, server CPU ${result.serverCpuMicrosPerRequest.toFixed(0)} µs/req`,
+        );
+      }
+    }
+
+    const baselineRps = baselineIncluded ? median(runs.get('a')!.map((run) => run.requestsPerSecond)) : undefined;
+    const baselineCpu = baselineIncluded ? median(runs.get('a')!.map((run) => run.serverCpuMicrosPerRequest!)) : undefined;
+    const summaries = variants.map((variant): VariantSummary => {
+      const variantRuns = runs.get(variant.id)!;
+      const rps = variantRuns.map((run) => run.requestsPerSecond);
+      const { min, max } = minMax(rps);
+      return {
+        variant,
+        runs: variantRuns,
+        medianRps: median(rps),
+        minRps: min,
+        maxRps: max,
+        p50Ms: median(variantRuns.map((run) => run.p50Ms)),
+        p99Ms: median(variantRuns.map((run) => run.p99Ms)),
+        ratio: baselineRps === undefined ? undefined : median(rps) / baselineRps,
+        cpuMicrosPerRequest: median(variantRuns.map((run) => run.serverCpuMicrosPerRequest!)),
+        cpuRatio: baselineCpu === undefined ? undefined : baselineCpu / median(variantRuns.map((run) => run.serverCpuMicrosPerRequest!)),
+      };
+    });
+    return { summaries, poolSize: tokens.pool.length, cacheMaxEntries, preflight };
+  } finally {
+    await server.stop().catch(() => server.kill());
+  }
+}
+
+/** A measurement is only worth reporting if every request was answered 2xx. */
+function assertAllOk<T extends LoadResult>(variant: Variant, result: T): T {
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`(${variant.id}) ${variant.label}: ${result.non2xx} non-2xx responses and ${result.errors} errors under load`);
+  }
+  return result;
+}
+
+/**
+ * Every route gets the valid tokens and the refused ones before anything is measured. Comparing speed
+ * only makes sense between routes that check the same things, so a protected route that lets a refused
+ * token through, or refuses a valid one, stops the run.
+ */
+async function runPreflight(
+  server: BenchServer,
+  servers: BenchAuthorizationServers,
+  tokens: RunTokens,
+  routes: RouteName[],
+): Promise<LoadPhase['preflight']> {
+  const issued = await clientCredentialsToken(servers.rs.devServer, { resource: BENCH_RESOURCE, scope: BENCH_SCOPE });
+  const cases: Array<{ token: string; value: string | undefined; expected: (route: RouteName) => number; label: string }> = [
+    { token: 'valid RS256 (minted)', value: tokens.rs256, expected: () => 200, label: '200' },
+    { token: 'valid RS256 (issued by the dev AS, client_credentials)', value: issued.access_token, expected: () => 200, label: '200' },
+    {
+      token: 'valid ES256 (second issuer, trusted by ours only)',
+      value: tokens.es256,
+      expected: (route) => (route === 'open' || route === 'guard' ? 200 : 401),
+      label: '200 ours / 401 peers',
+    },
+    ...(await mintRefusedTokens(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE)).map((refused) => ({
+      token: refused.name,
+      value: refused.token,
+      expected: (route: RouteName) => (route === 'open' ? 200 : refused.expected),
+      label: String(refused.expected),
+    })),
+  ];
+  const rows: LoadPhase['preflight']['rows'] = [];
+  const problems: string[] = [];
+  for (const testCase of cases) {
+    const statuses: number[] = [];
+    for (const route of routes) {
+      const { status } = await getOnce(server.url(route), testCase.value);
+      statuses.push(status);
+      const expected = testCase.expected(route);
+      const accepted = status >= 200 && status < 300;
+      if (accepted !== (expected >= 200 && expected < 300)) problems.push(`${ROUTES[route]} answered ${status} to "${testCase.token}" (expected ${expected})`);
+      else if (status !== expected) log(`preflight: ${ROUTES[route]} answered ${status} to "${testCase.token}" (a standards-exact server answers ${expected})`);
+    }
+    rows.push({ token: testCase.token, expected: testCase.label, statuses });
+  }
+  if (problems.length > 0) throw new Error(`preflight failed, the comparison would be meaningless:\n- ${problems.join('\n- ')}`);
+  log(`preflight: ${cases.length} tokens × ${routes.length} routes as expected`);
+  return { routes: routes.map((route) => ROUTES[route]), rows };
+}
+
+async function measureMicro(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens, scratch: string): Promise<MicroPhase> {
+  log(`micro-benchmark: ${config.microRounds} rounds × ${config.microBatch} verifications per contender`);
+  const child = await startMicroBenchmark(config, servers, tokens, scratch);
+  try {
+    const result = await child.next('result');
+    await child.exit();
+    return { microseconds: result.microseconds, cacheMaxEntries: result.cacheMaxEntries, poolSize: result.poolSize, rounds: config.microRounds, batch: config.microBatch };
+  } finally {
+    child.kill();
+  }
+}
+
+/** Profiles our verifier in the micro-benchmark child; returns how many tokens it verified meanwhile. */
+async function profileVerifier(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens, scratch: string, file: string): Promise<number> {
+  const child = await startMicroBenchmark(config, servers, tokens, scratch, file);
+  try {
+    const { verifications } = await child.next('profiled');
+    await child.exit();
+    return verifications;
+  } finally {
+    child.kill();
+  }
+}
+
+async function startMicroBenchmark(
+  config: BenchConfig,
+  servers: BenchAuthorizationServers,
+  tokens: RunTokens,
+  scratch: string,
+  profileFile?: string,
+): Promise<BenchChild<MicroMessage>> {
+  const poolFile = join(scratch, 'pool.json');
+  await writeFile(poolFile, JSON.stringify(tokens.pool));
+  const microConfig: MicroConfig = {
+    resource: BENCH_RESOURCE,
+    issuers: [servers.rs.issuer, servers.es.issuer],
+    issuer: servers.rs.issuer,
+    poolFile,
+    rounds: config.microRounds,
+    batch: config.microBatch,
+    concurrencies: [1, 16],
+    profileFile,
+  };
+  return BenchChild.start<MicroMessage>('micro-benchmark', CHILD_SCRIPTS.microBenchmark, { BENCH_MICRO_CONFIG: JSON.stringify(microConfig) }, [
+    '--expose-gc',
+  ]);
+}
+
+/**
+ * Fresh server processes with one protected route each: the time to the first verified response, and the
+ * JWKS requests the authorization servers saw by the time the app listened and after its first request.
+ */
+async function measureBootstrap(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens): Promise<BootstrapMeasurement[]> {
+  const apps: Array<[label: string, route: RouteName]> = [
+    ['nestjs-mcp-auth (BearerAuthGuard)', 'guard'],
+    ['mcp-auth', 'mcp-auth'],
+    ['express-oauth2-jwt-bearer', 'auth0'],
+    ['MCP SDK requireBearerAuth + jose', 'mcp-sdk'],
+  ];
+  log(`bootstrap: ${config.bootRounds} fresh servers per app`);
+  const measurements: BootstrapMeasurement[] = [];
+  for (let round = 0; round < config.bootRounds; round++) {
+    const order = round % 2 === 0 ? apps : [...apps].reverse();
+    for (const [label, route] of order) {
+      const jwksBefore = servers.jwksRequests();
+      const server = await BenchServer.start(serverConfig(servers, [route]));
+      try {
+        const jwksRequestsAtListening = servers.jwksRequests() - jwksBefore;
+        const first = await getOnce(server.url(route), tokens.rs256);
+        const firstAnsweredAt = performance.now();
+        const jwksRequestsAfterFirstRequest = servers.jwksRequests() - jwksBefore;
+        const second = await getOnce(server.url(route), tokens.rs256);
+        if (first.status !== 200 || second.status !== 200) throw new Error(`${label}: first requests answered ${first.status}, ${second.status}`);
+        measurements.push({
+          app: label,
+          spawnToListeningMs: server.readyAtMs - server.spawnedAtMs,
+          nestBootstrapMs: server.ready.listeningAtMs - server.ready.mainStartedAtMs,
+          firstRequestMs: first.ms,
+          secondRequestMs: second.ms,
+          spawnToFirstVerifiedMs: firstAnsweredAt - server.spawnedAtMs,
+          jwksRequestsAtListening,
+          jwksRequestsAfterFirstRequest,
+        });
+      } finally {
+        await server.stop().catch(() => server.kill());
+      }
+    }
+  }
+  return measurements;
+}
+
+async function measureMemory(config: BenchConfig, servers: BenchAuthorizationServers, scratch: string): Promise<MemoryPhase> {
+  log(`memory: ${config.memoryTokens} valid then ${config.invalidTokens} invalid tokens through our verifier`);
+  const keyFile = join(scratch, 'es256-key.json');
+  await writeFile(keyFile, JSON.stringify(keyFileOf(servers.es.key, servers.es.issuer)), { mode: 0o600 });
+  const memoryConfig: MemoryConfig = {
+    resource: BENCH_RESOURCE,
+    issuers: [servers.rs.issuer, servers.es.issuer],
+    keyFile,
+    tokens: config.memoryTokens,
+    invalidTokens: config.invalidTokens,
+  };
+  const child = BenchChild.start<MemoryMessage>('memory test', CHILD_SCRIPTS.memory, { BENCH_MEMORY_CONFIG: JSON.stringify(memoryConfig) }, [
+    '--expose-gc',
+  ]);
+  try {
+    const result = await child.next('result', 60 * 60_000);
+    await child.exit();
+    return { ...result, tokens: config.memoryTokens, invalidTokens: config.invalidTokens, algorithm: 'ES256' };
+  } finally {
+    child.kill();
+  }
+}
+
+/** `npm run bench:profile`: CPU profiles of the server under chosen variants, summarised in profile.md. */
+async function profileServer(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens, scratch: string): Promise<void> {
+  const variants = selectVariants(config.profileVariants);
+  const server = await BenchServer.start(serverConfig(servers, routesFor(variants)));
+  try {
+    const supplierFor = tokenSuppliers(tokens);
+    const load = (variant: Variant, durationSeconds: number) =>
+      runLoad({ url: server.url(variant.route), connections: config.connections, durationSeconds, nextToken: supplierFor(variant) });
+    for (const variant of variants) assertAllOk(variant, await load(variant, Math.max(2, config.warmupSeconds)));
+    const sections: ProfileSection[] = [];
+    for (const variant of variants) {
+      const file = join(RESULTS_DIR, `profile-${variant.id}.cpuprofile`);
+      const result = assertAllOk(variant, await server.profile(file, () => load(variant, config.durationSeconds)));
+      const detail = `${Math.round(result.requestsPerSecond)} req/s while profiled (the profiler slows it down)`;
+      sections.push({ title: `(${variant.id}) ${variant.label}`, detail, profileFile: relative(PACKAGE_ROOT, file), summary: await summarizeCpuProfile(file) });
+      log(`profiled (${variant.id}) ${variant.label}: ${Math.round(result.requestsPerSecond)} req/s`);
+    }
+    const verifierFile = join(RESULTS_DIR, 'profile-verifier.cpuprofile');
+    const verifications = await profileVerifier(config, servers, tokens, scratch, verifierFile);
+    sections.push({
+      title: 'Our verifier alone, a new RS256 token per call',
+      detail: `${verifications} verifications, one in flight, in process (no HTTP)`,
+      profileFile: relative(PACKAGE_ROOT, verifierFile),
+      summary: await summarizeCpuProfile(verifierFile),
+    });
+    log(`profiled the verifier: ${verifications} new tokens`);
+    const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await writeFile(join(RESULTS_DIR, 'profile.md'), renderProfileMarkdown(date, machineInfo(), config.durationSeconds, config.connections, sections));
+    log(`wrote ${relative(PACKAGE_ROOT, join(RESULTS_DIR, 'profile.md'))}`);
+  } finally {
+    await server.stop().catch(() => server.kill());
+  }
+}
+
+function log(message: string): void {
+  console.log(`[bench] ${message}`);
+}
+
+// Keep the list of variant ids discoverable from the command line.
+if (process.argv.includes('--list')) {
+  for (const variant of VARIANTS) console.log(`${variant.id}\t${variant.label}`);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  });
+}

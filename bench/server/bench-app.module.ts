@@ -1,0 +1,93 @@
+import { Controller, Get, Module, RequestMethod, UseGuards, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
+import type { RequestHandler } from 'express';
+import { BearerAuthGuard, McpAuthModule, RequireScopes } from '../../lib/index.js';
+import { benchModuleOptions } from '../bench-module-options.js';
+import { BENCH_SCOPE, RESPONSE_BODY, type ServerConfig } from '../protocol.js';
+import { ROUTES, type RouteName } from '../variants.js';
+import { auth0Middleware, mcpAuthMiddleware, mcpSdkMiddleware, type PeerSettings } from './peers.js';
+
+// One controller per route, all with the same handler: `GET /<name>/mcp` → `{ "ok": true }`.
+
+@Controller('open')
+export class OpenController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+@Controller('guard')
+@UseGuards(BearerAuthGuard)
+@RequireScopes(BENCH_SCOPE)
+export class GuardedController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+@Controller('mcp-auth')
+export class McpAuthPeerController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+@Controller('auth0')
+export class Auth0PeerController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+@Controller('mcp-sdk')
+export class McpSdkPeerController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+const CONTROLLERS: Record<RouteName, Type> = {
+  open: OpenController,
+  guard: GuardedController,
+  'mcp-auth': McpAuthPeerController,
+  auth0: Auth0PeerController,
+  'mcp-sdk': McpSdkPeerController,
+};
+
+const PEER_MIDDLEWARE: Partial<Record<RouteName, (settings: PeerSettings) => Promise<RequestHandler[]>>> = {
+  'mcp-auth': mcpAuthMiddleware,
+  auth0: auth0Middleware,
+  'mcp-sdk': mcpSdkMiddleware,
+};
+
+/**
+ * The benchmark application with only the routes asked for: our module (trusting both dev authorization
+ * servers) when the guarded route is mounted, and each peer as Express middleware in front of its route,
+ * applied the Nest way with a `MiddlewareConsumer`.
+ */
+export async function createBenchAppModule(config: ServerConfig): Promise<Type<NestModule>> {
+  const peers = new Map<RouteName, RequestHandler[]>();
+  for (const route of config.routes) {
+    const create = PEER_MIDDLEWARE[route];
+    if (create) peers.set(route, await create({ resource: config.resource, issuer: config.rsIssuer }));
+  }
+
+  @Module({
+    imports: config.routes.includes('guard')
+      ? [McpAuthModule.forRoot(benchModuleOptions(config.resource, [config.rsIssuer, config.esIssuer]))]
+      : [],
+    controllers: config.routes.map((route) => CONTROLLERS[route]),
+  })
+  class BenchAppModule implements NestModule {
+    configure(consumer: MiddlewareConsumer): void {
+      for (const [route, middleware] of peers) {
+        consumer.apply(...middleware).forRoutes({ path: ROUTES[route].slice(1), method: RequestMethod.GET });
+      }
+    }
+  }
+  return BenchAppModule;
+}

@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
+import { CpuProfiler } from '../profile/cpu-profiler.js';
+import { createVerifierContext } from './verifier-context.js';
+
+// In-process micro-benchmark of the cost of one verification (child process, started by run.ts).
+// Contenders, each timed over the same number of operations per round, rounds in rotating order:
+// - jose-key:         jose.jwtVerify with the public key already imported: the physical floor per new token.
+// - jose-remote-jwks: jose.jwtVerify with a warmed createRemoteJWKSet: what a straightforward verifier pays.
+// - ours-new:         our verifier (from DI, defaults) with a token it has not seen: every one a cache miss.
+// - ours-cache-off:   our verifier with the verified-token cache turned off.
+// - ours-cached:      our verifier with one token over and over: the cache hit.
+
+export interface MicroConfig {
+  resource: string;
+  issuers: string[];
+  /** The issuer whose tokens are in the pool (its JWKS provides the floor's key). */
+  issuer: string;
+  poolFile: string;
+  rounds: number;
+  batch: number;
+  concurrencies: number[];
+  /** Instead of timing the contenders, CPU-profile `ours-new` (one in flight) into this file. */
+  profileFile?: string;
+}
+
+export type MicroMessage =
+  | { type: 'result'; microseconds: Record<string, Record<string, number[]>>; cacheMaxEntries: number; poolSize: number }
+  | { type: 'profiled'; verifications: number }
+  | { type: 'error'; message: string };
+
+type Contender = (token: string) => Promise<unknown>;
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_MICRO_CONFIG ?? '') as MicroConfig;
+  const pool = JSON.parse(await readFile(config.poolFile, 'utf8')) as string[];
+  const ours = await createVerifierContext(config.resource, config.issuers);
+  const oursWithoutCache = await createVerifierContext(config.resource, config.issuers, { cache: false });
+  const cacheMaxEntries = ours.options.jwt.cache?.maxEntries ?? 0;
+  // Cycling a pool larger than the LRU cache means every token was evicted before it comes round again.
+  if (pool.length <= cacheMaxEntries + 1) throw new Error(`the pool (${pool.length}) must be larger than the cache (${cacheMaxEntries})`);
+
+  const metadata = (await (await fetch(`${config.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: JWK[] };
+  const publicKey = await importJWK(keys[0]!, keys[0]!.alg ?? 'RS256');
+  const remoteKeySet = createRemoteJWKSet(new URL(metadata.jwks_uri));
+  await remoteKeySet.reload();
+  const claims = { issuer: config.issuer, audience: config.resource };
+
+  let oursCursor = 0;
+  let otherCursor = 0;
+  const nextForOurs = () => pool[oursCursor++ % pool.length]!;
+  const nextForOthers = () => pool[otherCursor++ % pool.length]!;
+  const reused = pool[0]!;
+
+  const contenders: Array<[name: string, verify: Contender, nextToken: () => string]> = [
+    ['jose-key', (token) => jwtVerify(token, publicKey, claims), nextForOthers],
+    ['jose-remote-jwks', (token) => jwtVerify(token, remoteKeySet, claims), nextForOthers],
+    ['ours-new', (token) => ours.verify(token), nextForOurs],
+    ['ours-cache-off', (token) => oursWithoutCache.verify(token), nextForOthers],
+    ['ours-cached', (token) => ours.verify(token), () => reused],
+  ];
+
+  if (config.profileFile) {
+    const verifications = config.rounds * config.batch;
+    await timeBatch((token) => ours.verify(token), nextForOurs, Math.min(2_000, verifications), 1);
+    const profiler = new CpuProfiler();
+    await profiler.start();
+    await timeBatch((token) => ours.verify(token), nextForOurs, verifications, 1);
+    await profiler.stop(config.profileFile);
+    await Promise.all([ours.close(), oursWithoutCache.close()]);
+    process.send?.({ type: 'profiled', verifications } satisfies MicroMessage, () => process.exit(0));
+    return;
+  }
+
+  const microseconds: Record<string, Record<string, number[]>> = {};
+  for (const concurrency of config.concurrencies) {
+    const perContender: Record<string, number[]> = {};
+    microseconds[`concurrency ${concurrency}`] = perContender;
+    // Unrecorded warm-up: JIT, key import caches, the first cache entries.
+    for (const [, verify, nextToken] of contenders) await timeBatch(verify, nextToken, Math.min(500, config.batch), concurrency);
+    for (let round = 0; round < config.rounds; round++) {
+      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+      for (const [name, verify, nextToken] of order) {
+        (perContender[name] ??= []).push(await timeBatch(verify, nextToken, config.batch, concurrency));
+      }
+    }
+  }
+
+  await Promise.all([ours.close(), oursWithoutCache.close()]);
+  process.send?.({ type: 'result', microseconds, cacheMaxEntries, poolSize: pool.length } satisfies MicroMessage, () => process.exit(0));
+}
+
+/** Microseconds per operation for `count` verifications, `concurrency` in flight. */
+async function timeBatch(verify: Contender, nextToken: () => string, count: number, concurrency: number): Promise<number> {
+  const tokens = Array.from({ length: count }, nextToken);
+  collectGarbage();
+  let next = 0;
+  const worker = async () => {
+    while (next < tokens.length) await verify(tokens[next++]!);
+  };
+  const startedAt = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ((performance.now() - startedAt) * 1000) / count;
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+// Never outlive the run that started us.
+process.on('disconnect', () => process.exit(0));
+
+main().catch((error: unknown) => {
+  process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies MicroMessage, () =>
+    process.exit(1),
+  );
+});
