@@ -4,6 +4,7 @@
  */
 export const ROUTES = {
   open: '/open/mcp',
+  'noop-guard': '/noop-guard/mcp',
   guard: '/guard/mcp',
   'mcp-auth': '/mcp-auth/mcp',
   auth0: '/auth0/mcp',
@@ -20,11 +21,18 @@ export interface Variant {
   label: string;
   route: RouteName;
   tokens: TokenSource;
-  kind: 'baseline' | 'ours' | 'peer';
+  kind: 'baseline' | 'floor' | 'ours' | 'peer';
 }
 
 export const VARIANTS: readonly Variant[] = [
   { id: 'a', label: 'unprotected route', route: 'open', tokens: 'rs256', kind: 'baseline' },
+  {
+    id: 'a-floor',
+    label: 'no-op async guard + pass-through interceptor (what Nest charges for any guard like ours)',
+    route: 'noop-guard',
+    tokens: 'rs256',
+    kind: 'floor',
+  },
   { id: 'b', label: 'BearerAuthGuard, RS256, reused token', route: 'guard', tokens: 'rs256', kind: 'ours' },
   { id: 'c', label: 'BearerAuthGuard, ES256, reused token', route: 'guard', tokens: 'es256', kind: 'ours' },
   { id: 'd', label: 'BearerAuthGuard, RS256, distinct tokens', route: 'guard', tokens: 'distinct', kind: 'ours' },

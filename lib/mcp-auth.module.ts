@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { McpAuthContext } from './context/mcp-auth-context.js';
-import { McpAuthContextInterceptor } from './context/mcp-auth-context.interceptor.js';
+import { McpAuthContextBinder } from './context/mcp-auth-context.binder.js';
 import { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
 import { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 import { MCP_AUTH_RESOLVED_OPTIONS } from './mcp-auth.constants.js';
@@ -52,8 +52,8 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpSdkTokenVerifier,
     ToolMethodEnforcer,
     ProtectedResourceMetadataRoutes,
-    // Makes req.auth the current AuthInfo of McpAuthContext for the handler; a no-op on other routes.
-    { provide: APP_INTERCEPTOR, useClass: McpAuthContextInterceptor },
+    // Makes the verified caller current (McpAuthContext) on the routes that use BearerAuthGuard.
+    McpAuthContextBinder,
   ],
   exports: [
     MCP_AUTH_RESOLVED_OPTIONS,

@@ -1,6 +1,6 @@
 import type { VariantSummary } from './results.js';
 
-const COLORS = { baseline: '#8c8c8c', ours: '#e0234e', peer: '#3b6ea5' } as const;
+const COLORS = { baseline: '#8c8c8c', floor: '#bdbdbd', ours: '#e0234e', peer: '#3b6ea5' } as const;
 const ROW_HEIGHT = 26;
 const LABEL_WIDTH = 360;
 const PLOT_WIDTH = 420;

@@ -1,4 +1,18 @@
-import { Controller, Get, Module, RequestMethod, UseGuards, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  RequestMethod,
+  UseGuards,
+  UseInterceptors,
+  type CallHandler,
+  type CanActivate,
+  type MiddlewareConsumer,
+  type NestInterceptor,
+  type NestModule,
+  type Type,
+} from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import { BearerAuthGuard, McpAuthModule, RequireScopes } from '../../lib/index.js';
 import { benchModuleOptions } from '../bench-module-options.js';
@@ -10,6 +24,32 @@ import { auth0Middleware, mcpAuthMiddleware, mcpSdkMiddleware, type PeerSettings
 
 @Controller('open')
 export class OpenController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+/** An async guard that lets everything through: the framework's cost of running a guard like ours. */
+@Injectable()
+class NoopAsyncGuard implements CanActivate {
+  async canActivate(): Promise<boolean> {
+    return true;
+  }
+}
+
+/** An interceptor that passes the call on: the framework's cost of the context interceptor ours binds. */
+@Injectable()
+class PassThroughInterceptor implements NestInterceptor {
+  intercept(_context: unknown, next: CallHandler) {
+    return next.handle();
+  }
+}
+
+@Controller('noop-guard')
+@UseGuards(NoopAsyncGuard)
+@UseInterceptors(PassThroughInterceptor)
+export class NoopGuardController {
   @Get('mcp')
   handle() {
     return RESPONSE_BODY;
@@ -52,6 +92,7 @@ export class McpSdkPeerController {
 
 const CONTROLLERS: Record<RouteName, Type> = {
   open: OpenController,
+  'noop-guard': NoopGuardController,
   guard: GuardedController,
   'mcp-auth': McpAuthPeerController,
   auth0: Auth0PeerController,
@@ -81,6 +122,7 @@ export async function createBenchAppModule(config: ServerConfig): Promise<Type<N
       ? [McpAuthModule.forRoot(benchModuleOptions(config.resource, [config.rsIssuer, config.esIssuer]))]
       : [],
     controllers: config.routes.map((route) => CONTROLLERS[route]),
+    providers: config.routes.includes('noop-guard') ? [NoopAsyncGuard, PassThroughInterceptor] : [],
   })
   class BenchAppModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {

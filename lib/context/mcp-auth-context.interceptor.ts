@@ -1,12 +1,15 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { AuthInfo } from '../verification/auth-info.interface.js';
 import { McpAuthContext } from './mcp-auth-context.js';
+import { verifiedAuthInfo } from './verified-auth-info.js';
 
 /**
- * Makes the request's {@link AuthInfo} current for the handler and everything it awaits. A guard can't do
- * this itself (its async context ends when it returns), so the guard attaches `req.auth` and this
- * interceptor, which runs right after guards, enters the context. Requests without `req.auth` pass untouched.
+ * Makes the request's verified {@link AuthInfo} current for the handler and everything it awaits. A guard
+ * can't do this itself (its async context ends when it returns), so the guard records the caller on the
+ * request and this interceptor, which runs right after guards, enters the context.
+ *
+ * McpAuthModule binds it to every controller or route that uses `BearerAuthGuard`, and to nothing else.
+ * If you register the guard globally (`APP_GUARD`), register this interceptor globally too (`APP_INTERCEPTOR`).
  */
 @Injectable()
 export class McpAuthContextInterceptor implements NestInterceptor {
@@ -14,7 +17,7 @@ export class McpAuthContextInterceptor implements NestInterceptor {
 
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (executionContext.getType() !== 'http') return next.handle();
-    const auth = executionContext.switchToHttp().getRequest<{ auth?: AuthInfo }>().auth;
+    const auth = verifiedAuthInfo(executionContext.switchToHttp().getRequest<object>());
     if (!auth) return next.handle();
     return new Observable((subscriber) => this.context.run(auth, () => next.handle().subscribe(subscriber)));
   }

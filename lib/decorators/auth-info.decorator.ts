@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { currentAuthInfo } from '../context/mcp-auth-context.js';
+import { verifiedAuthInfo } from '../context/verified-auth-info.js';
 import { MCP_AUTH_INFO_PARAMETERS } from '../mcp-auth.constants.js';
 import type { AuthInfo as AuthInfoShape } from '../verification/auth-info.interface.js';
 
@@ -15,8 +16,8 @@ export interface AuthInfoParameter {
 const authInfoRouteParameter = createParamDecorator((field: keyof AuthInfoShape | undefined, context: ExecutionContext) => {
   // An HTTP route reads what the guard attached. Other handlers (microservice message handlers, such as
   // MCP-Nest tools) run within the HTTP request that BearerAuthGuard let through: they read its context.
-  const auth =
-    context.getType() === 'http' ? context.switchToHttp().getRequest<{ auth?: AuthInfoShape }>().auth : currentAuthInfo();
+  // Only what the guard verified counts: `req.auth` may also be written by other middleware.
+  const auth = context.getType() === 'http' ? verifiedAuthInfo(context.switchToHttp().getRequest<object>()) : currentAuthInfo();
   if (!auth) {
     throw new Error(
       `@AuthInfo() on ${context.getClass().name}.${context.getHandler().name} found no verified token: guard the route with @UseGuards(BearerAuthGuard).`,

@@ -1,6 +1,6 @@
 import { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from '../errors/discovery.error.js';
 import type { AuthorizationServerMetadata, AuthorizationServerOptions, DiscoveryOptions } from '../options/mcp-auth-options.interface.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../common/deep-freeze.js';
 import { authorizationServerMetadataUrls } from './discovery-urls.js';
 import { fetchMetadataDocument } from './fetch-metadata-document.js';
 import { assessAuthorizationServerMetadata } from './metadata-validation.js';

@@ -9,7 +9,7 @@ import type { McpAuthStore } from '../store/mcp-auth-store.js';
 import { StoreCache } from '../store/store-cache.js';
 import { discoverAuthorizationServer } from './discover-authorization-server.js';
 import { assessAuthorizationServerMetadata } from './metadata-validation.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../common/deep-freeze.js';
 
 /** A trusted authorization server as a token meets it: its options and its validated metadata. */
 export interface TrustedAuthorizationServer {

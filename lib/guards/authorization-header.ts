@@ -24,7 +24,13 @@ const SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
 export function parseAuthorizationHeader(values: readonly string[]): AuthorizationHeaderParseResult {
   if (values.length > 1) return { kind: 'malformed', reason: 'More than one Authorization header' };
   const value = values[0];
-  if (value === undefined || value.trim() === '') return { kind: 'absent' };
+  if (value === undefined) return { kind: 'absent' };
+  // The shape every client sends, `Bearer <token>`, is recognised without a regular expression over the
+  // header; anything else takes the general path below.
+  if (value.charCodeAt(6) === 32 && value.charCodeAt(7) !== 32 && value.slice(0, 6).toLowerCase() === 'bearer') {
+    return bearerToken(value.slice(7));
+  }
+  if (value.trim() === '') return { kind: 'absent' };
 
   const scheme = SCHEME.exec(value);
   if (!BEARER_SCHEME.test(value)) {
@@ -34,7 +40,11 @@ export function parseAuthorizationHeader(values: readonly string[]): Authorizati
       : { kind: 'malformed', reason: 'The Authorization header has no valid scheme' };
   }
 
-  const token = value.slice(value.search(/ |$/)).replace(/^ +/, '');
+  return bearerToken(value.slice(value.search(/ |$/)).replace(/^ +/, ''));
+}
+
+/** Checks the credentials after `Bearer` and its spaces. */
+function bearerToken(token: string): AuthorizationHeaderParseResult {
   if (token === '') return { kind: 'malformed', reason: 'The Bearer credentials are empty' };
   if (token.length > MAX_TOKEN_LENGTH) return { kind: 'malformed', reason: 'The bearer token is too long' };
   if (!TOKEN68.test(token)) return { kind: 'malformed', reason: 'The bearer token is not token68 syntax' };

@@ -1,8 +1,6 @@
 import { HttpException, Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ProtectedResource } from '../decorators/protected-resource.decorator.js';
-import { RequiredRoles } from '../decorators/require-roles.decorator.js';
-import { RequiredScopes } from '../decorators/require-scopes.decorator.js';
+import { setVerifiedAuthInfo } from '../context/verified-auth-info.js';
 import {
   AuthenticationFailure,
   InsufficientRoleFailure,
@@ -14,12 +12,13 @@ import { failureResponse } from '../http/failure-response.js';
 import { authorizationHeaderValues, requestPath, setResponseHeader, type HttpRequestLike, type HttpResponseLike } from '../http/request-access.js';
 import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
-import { missingScopes, unionScopes } from '../scopes/scope-matching.js';
+import { missingScopes } from '../scopes/scope-matching.js';
 import { AccessTokenVerifier } from '../verification/access-token-verifier.js';
 import type { AuthInfo } from '../verification/auth-info.interface.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
 import { requestUserFromAuthInfo, type RequestUser } from './request-user.js';
 import { resourceForRoute } from './resource-for-route.js';
+import { RouteRequirementsCache, type RouteRequirements } from './route-requirements.js';
 
 /**
  * Lets a request through only with a valid bearer token for the route's protected resource, carrying
@@ -34,11 +33,15 @@ import { resourceForRoute } from './resource-for-route.js';
 export class BearerAuthGuard implements CanActivate {
   protected readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
 
+  private readonly routes: RouteRequirementsCache;
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly verifier: AccessTokenVerifier,
     @Inject(MCP_AUTH_RESOLVED_OPTIONS) protected readonly options: ResolvedMcpAuthOptions,
-  ) {}
+  ) {
+    this.routes = new RouteRequirementsCache(reflector);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = this.getRequest(context);
@@ -61,8 +64,8 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   /** Every role the route needs: `@RequireRoles()` on the class ∪ on the handler (C12 when missing). */
-  protected getRequiredRoles(context: ExecutionContext): string[] {
-    return unionScopes(this.reflector.get(RequiredRoles, context.getClass()), this.reflector.get(RequiredRoles, context.getHandler()));
+  protected getRequiredRoles(context: ExecutionContext): readonly string[] {
+    return this.routeRequirements(context).roles;
   }
 
   /** The HTTP request; override for other transports. */
@@ -84,11 +87,8 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   /** Every scope the route needs: `@RequireScopes()` on the class ∪ on the handler. */
-  protected getRequiredScopes(context: ExecutionContext): string[] {
-    return unionScopes(
-      this.reflector.get(RequiredScopes, context.getClass()),
-      this.reflector.get(RequiredScopes, context.getHandler()),
-    );
+  protected getRequiredScopes(context: ExecutionContext): readonly string[] {
+    return this.routeRequirements(context).scopes;
   }
 
   /**
@@ -98,6 +98,7 @@ export class BearerAuthGuard implements CanActivate {
    */
   protected attachAuthInfo(request: HttpRequestLike, auth: AuthInfo): void {
     const user = this.requestUser(auth);
+    setVerifiedAuthInfo(request, auth);
     request.auth = auth;
     request.user = user;
     if (request.raw) {
@@ -132,8 +133,12 @@ export class BearerAuthGuard implements CanActivate {
     throw new HttpException(response.body, response.status);
   }
 
+  private routeRequirements(context: ExecutionContext): RouteRequirements {
+    return this.routes.for(context.getClass() as never, context.getHandler() as never);
+  }
+
   private getResource(context: ExecutionContext, request: HttpRequestLike): ResolvedProtectedResource {
-    const declared = this.reflector.getAllAndOverride(ProtectedResource, [context.getHandler(), context.getClass()]);
+    const declared = this.routeRequirements(context).declaredResource;
     const resource = resourceForRoute(this.options.resources, declared, requestPath(request));
     if (!resource) {
       const which = declared === undefined ? `no resource matches the path ${requestPath(request)}` : `"${declared}" is not configured`;

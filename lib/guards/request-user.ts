@@ -1,3 +1,4 @@
+import { deepFreeze } from '../common/deep-freeze.js';
 import { effectiveScopes, type CompiledScopeHierarchy } from '../scopes/scope-matching.js';
 import type { AuthInfo } from '../verification/auth-info.interface.js';
 
@@ -26,6 +27,19 @@ export interface RequestUser {
 
 /** Builds the `req.user` of a verified caller. */
 export function requestUserFromAuthInfo(auth: AuthInfo, hierarchy: CompiledScopeHierarchy): RequestUser {
+  // A token served from the verified-token cache shares its frozen claims with every earlier request, so
+  // its `req.user`, built from nothing else, is built once and shared (frozen) too.
+  if (Object.isFrozen(auth.claims)) {
+    let user = sharedUsers.get(auth.claims);
+    if (!user) sharedUsers.set(auth.claims, (user = deepFreeze(buildRequestUser(auth, hierarchy))));
+    return user;
+  }
+  return buildRequestUser(auth, hierarchy);
+}
+
+const sharedUsers = new WeakMap<object, RequestUser>();
+
+function buildRequestUser(auth: AuthInfo, hierarchy: CompiledScopeHierarchy): RequestUser {
   const scopes = [...effectiveScopes(auth.scopes, hierarchy)];
   return {
     ...auth.claims,

@@ -24,7 +24,7 @@ export class ProtectedResourceMetadataRoutes implements OnModuleInit {
     @Inject(MCP_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedMcpAuthOptions,
   ) {}
 
-  // Runs before Nest registers its own routes and its 404 handler, so these routes are reachable on Express.
+  // Runs before Nest registers its 404 handler, so these routes are reachable on Express.
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) {

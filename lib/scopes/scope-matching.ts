@@ -39,6 +39,8 @@ export function missingScopes(
   hierarchy: CompiledScopeHierarchy,
 ): string[] {
   if (required.length === 0) return [];
+  // The common case, every required scope granted as such, needs no set.
+  if (required.every((scope) => granted.includes(scope))) return [];
   const effective = effectiveScopes(granted, hierarchy);
   return required.filter((scope) => !effective.has(scope));
 }

@@ -17,44 +17,90 @@ export interface KeySetOptions {
   maxIssuers?: number;
 }
 
+interface KeySetEntry {
+  jwksUri: string;
+  resolver: KeyResolver;
+  failedUntil: number;
+  /** Keys jose resolved, by `alg` and `kid`, valid while `generation` is unchanged and the set is fresh. */
+  resolved: Map<string, { key: VerificationKey; generation: number }>;
+  /** Bumped after every lookup that may have reloaded the set, invalidating everything resolved before. */
+  generation: number;
+}
+
 /**
  * One remote JWKS per trusted issuer, created from the `jwks_uri` of its validated metadata and never from
  * anything in a token (`jku`, `x5u` and embedded `jwk` are ignored: RFC 8725 §3.10). jose caches the set,
  * refetches on an unknown `kid` at most once per cooldown (T14), and single-flights concurrent fetches.
  * A fetch that fails is an outage (503), not an invalid token.
+ *
+ * On top of jose, a key it resolved is remembered by `alg` and `kid` and handed back synchronously while
+ * the set is fresh and has not been reloaded since: a new token then costs only its signature check.
  */
 export class IssuerKeySets {
-  private readonly keySets = new Map<string, { jwksUri: string; resolver: KeyResolver; failedUntil: number }>();
+  private readonly keySets = new Map<string, KeySetEntry>();
 
   constructor(private readonly options: KeySetOptions) {}
 
   /** The key resolver for an issuer, turning fetch failures into {@link AuthorizationServerUnavailableFailure}. */
-  resolverFor(issuer: string, jwksUri: string): (header: JWTHeaderParameters, token: FlattenedJWSInput) => Promise<VerificationKey> {
+  resolverFor(
+    issuer: string,
+    jwksUri: string,
+  ): (header: JWTHeaderParameters, token: FlattenedJWSInput) => VerificationKey | Promise<VerificationKey> {
     const entry = this.entryFor(issuer, jwksUri);
-    return async (header, token) => {
-      if (Date.now() < entry.failedUntil && !entry.resolver.fresh) {
-        throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} failed recently; not refetching yet`);
-      }
-      try {
-        return (await entry.resolver(header, token));
-      } catch (error) {
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-          throw new InvalidTokenFailure('No key of the issuer matches the token header');
-        }
-        entry.failedUntil = Date.now() + this.options.failureBackoffSeconds * 1000;
-        throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} could not be fetched (${describe(error)})`);
-      }
+    return (header, token) => {
+      const slot = `${header.alg}\u0000${header.kid ?? ''}`;
+      const resolved = entry.resolved.get(slot);
+      if (resolved && resolved.generation === entry.generation && entry.resolver.fresh) return resolved.key;
+      return this.resolveThroughJose(issuer, entry, slot, header, token);
     };
+  }
+
+  private async resolveThroughJose(
+    issuer: string,
+    entry: KeySetEntry,
+    slot: string,
+    header: JWTHeaderParameters,
+    token: FlattenedJWSInput,
+  ): Promise<VerificationKey> {
+    if (Date.now() < entry.failedUntil && !entry.resolver.fresh) {
+      throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} failed recently; not refetching yet`);
+    }
+    // jose reloads the set only when it is stale, or for an unknown kid once the cooldown is over.
+    const mayReload = !entry.resolver.fresh || !entry.resolver.coolingDown;
+    const startedAt = entry.generation;
+    try {
+      const key = await entry.resolver(header, token);
+      if (mayReload) this.invalidateResolved(entry);
+      // A lookup that overlapped a reload may have used the old set: only remember what is current.
+      if (mayReload || entry.generation === startedAt) entry.resolved.set(slot, { key, generation: entry.generation });
+      return key;
+    } catch (error) {
+      if (mayReload) this.invalidateResolved(entry);
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+        throw new InvalidTokenFailure('No key of the issuer matches the token header');
+      }
+      entry.failedUntil = Date.now() + this.options.failureBackoffSeconds * 1000;
+      throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} could not be fetched (${describe(error)})`);
+    }
   }
 
   /** Fetches an issuer's keys ahead of the first request. Best-effort: returns whether it worked. */
   async prefetch(issuer: string, jwksUri: string): Promise<boolean> {
+    const entry = this.entryFor(issuer, jwksUri);
     try {
-      await this.entryFor(issuer, jwksUri).resolver.reload();
+      await entry.resolver.reload();
       return true;
     } catch {
       return false;
+    } finally {
+      this.invalidateResolved(entry);
     }
+  }
+
+  /** Forgets every remembered key: the set may have changed. */
+  private invalidateResolved(entry: KeySetEntry): void {
+    entry.generation++;
+    entry.resolved.clear();
   }
 
   private entryFor(issuer: string, jwksUri: string) {
@@ -63,6 +109,8 @@ export class IssuerKeySets {
       entry = {
         jwksUri,
         failedUntil: 0,
+        resolved: new Map(),
+        generation: 0,
         resolver: createRemoteJWKSet(new URL(jwksUri), {
           timeoutDuration: this.options.timeoutMs,
           cooldownDuration: this.options.cooldownSeconds * 1000,

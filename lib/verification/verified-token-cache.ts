@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuthInfo } from './auth-info.interface.js';
+import { deepFreeze } from '../common/deep-freeze.js';
 import { withHiddenToken } from './token-claims.js';
 
 export interface VerifiedTokenCacheOptions {
@@ -25,10 +26,17 @@ interface Entry {
  * - an entry never outlives the token's `exp`, the `maxTokenAge` limit, or `maxTtlSeconds`;
  * - only successes are stored, so a flood of bad tokens costs no memory, and the size is capped.
  * Scope checks still run on every request; the cached AuthInfo is frozen and handed out as a fresh copy.
+ *
+ * A token is admitted on its second successful verification, not its first: clients that reuse a token
+ * pay one extra check, while a stream of single-use tokens costs only a small set of hashes instead of a
+ * full entry each (which would evict useful entries and burden the garbage collector for nothing).
  */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
+  /** Hashes of tokens verified once, in two generations so the set stays bounded without an LRU. */
+  private seenOnce = new Set<string>();
+  private seenOnceBefore = new Set<string>();
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -41,7 +49,8 @@ export class VerifiedTokenCache {
 
   /** The hash that identifies a token for a resource. */
   keyFor(token: string, resource: string): string {
-    return createHash('sha256').update(resource).update('\n').update(token).digest('base64url');
+    // The one-shot hash is several times cheaper than a Hash object for inputs this small.
+    return hash('sha256', `${resource}\n${token}`, 'base64url');
   }
 
   /** A fresh AuthInfo for a token verified earlier, or `undefined` if unknown or no longer valid. */
@@ -59,10 +68,14 @@ export class VerifiedTokenCache {
     return withHiddenToken({ ...entry.auth, extra: entry.auth.extra && { ...entry.auth.extra } }, token);
   }
 
-  /** Stores a verified token's AuthInfo until `notAfter` (ms) at the latest. */
+  /**
+   * Records a successful verification: stores the AuthInfo until `notAfter` (ms) at the latest if the token
+   * was verified before, and otherwise only remembers that it was seen.
+   */
   set(key: string, auth: AuthInfo, notAfter: number): void {
     const validUntil = Math.min(notAfter, this.now() + this.options.maxTtlSeconds * 1000);
     if (validUntil <= this.now() || this.options.maxEntries <= 0) return;
+    if (!this.admit(key)) return;
     if (this.entries.size >= this.options.maxEntries && !this.entries.has(key)) {
       this.entries.delete(this.entries.keys().next().value!);
     }
@@ -72,13 +85,19 @@ export class VerifiedTokenCache {
 
   clear(): void {
     this.entries.clear();
+    this.seenOnce.clear();
+    this.seenOnceBefore.clear();
+  }
+
+  /** Whether a token was verified before; remembers it otherwise. */
+  private admit(key: string): boolean {
+    if (this.seenOnce.delete(key) || this.seenOnceBefore.delete(key)) return true;
+    if (this.seenOnce.size >= this.options.maxEntries) {
+      this.seenOnceBefore = this.seenOnce;
+      this.seenOnce = new Set();
+    }
+    this.seenOnce.add(key);
+    return false;
   }
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !(value instanceof URL)) {
-    Object.freeze(value);
-    for (const nested of Object.values(value)) deepFreeze(nested);
-  }
-  return value;
-}

@@ -40,7 +40,60 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
   );
 }
 
+/** The resolver's raw answer for a token, boxed so that a promise is not awaited away: a key or a promise. */
+async function answerFor(keySets: IssuerKeySets, jwksUri: string, key: TestSigningKey) {
+  const token = await new SignJWT({}).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+  const [protectedHeader, payload, signature] = token.split('.') as [string, string, string];
+  return { answer: keySets.resolverFor(issuer, jwksUri)({ alg: key.alg, kid: key.kid }, { protected: protectedHeader, payload, signature }) };
+}
+
+async function resolveNow(keySets: IssuerKeySets, jwksUri: string, key: TestSigningKey) {
+  return (await answerFor(keySets, jwksUri, key)).answer;
+}
+
 describe('IssuerKeySets', () => {
+  it('hands back a key it resolved before synchronously, with no further fetch', async () => {
+    const key = await createSigningKey('ES256');
+    const keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const first = (await answerFor(keySets, `${server.url}/jwks`, key)).answer;
+    expect(first).toBeInstanceOf(Promise);
+    const key1 = await first;
+    const again = (await answerFor(keySets, `${server.url}/jwks`, key)).answer;
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toBe(key1);
+    expect(server.requests).toEqual(['/jwks']);
+  });
+
+  it('T14: a remembered key that the issuer removed stops working once a new kid reloads the set', async () => {
+    const [old, rotated] = await Promise.all([createSigningKey('ES256'), createSigningKey('ES256')]);
+    let keys = [await publicJwkOf(old)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets({ ...options, cooldownSeconds: 0 });
+    const jwksUri = `${server.url}/jwks`;
+    expect(await resolveNow(keySets, jwksUri, old)).toBeDefined();
+    keys = [await publicJwkOf(rotated)];
+    // The unknown kid reloads the set (no cooldown here), which no longer holds the old key.
+    expect(await resolveNow(keySets, jwksUri, rotated)).toBeDefined();
+    const failure = await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, old)));
+    expect(failure).toBeInstanceOf(InvalidTokenFailure);
+  });
+
+  it('a remembered key is not served from a stale set: the set is reloaded first', async () => {
+    const key = await createSigningKey('ES256');
+    let keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets({ ...options, cacheMaxAgeSeconds: 1 });
+    const jwksUri = `${server.url}/jwks`;
+    expect(await resolveNow(keySets, jwksUri, key)).toBeDefined();
+    keys = [];
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const failure = await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, key)));
+    expect(failure).toBeInstanceOf(InvalidTokenFailure);
+    expect(server.requests).toEqual(['/jwks', '/jwks']);
+  });
+
   it('resolves the published key for a token’s kid, and prefetch reports success', async () => {
     const key = await createSigningKey('ES256');
     const keys = [await publicJwkOf(key)];

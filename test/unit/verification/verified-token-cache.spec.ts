@@ -24,6 +24,12 @@ function authInfo(): AuthInfo {
   );
 }
 
+/** A token verified twice: the cache admits it on the second success. */
+function store(cache: VerifiedTokenCache, key: string, auth: AuthInfo, notAfter: number): void {
+  cache.set(key, auth, notAfter);
+  cache.set(key, auth, notAfter);
+}
+
 function cacheAt(clock: { now: number }, maxEntries = 10, maxTtlSeconds = 300) {
   return new VerifiedTokenCache({ maxEntries, maxTtlSeconds, now: () => clock.now });
 }
@@ -34,7 +40,7 @@ describe('VerifiedTokenCache', () => {
     const key = cache.keyFor(TOKEN, 'https://api.example.com/mcp');
     expect(key).not.toContain(TOKEN);
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    cache.set(key, authInfo(), 1_000_000);
+    store(cache, key, authInfo(), 1_000_000);
     expect(JSON.stringify([...(cache as unknown as { entries: Map<string, unknown> }).entries])).not.toContain(TOKEN);
   });
 
@@ -47,7 +53,7 @@ describe('VerifiedTokenCache', () => {
     const clock = { now: 1_000 };
     const cache = cacheAt(clock);
     const key = cache.keyFor(TOKEN, 'r');
-    cache.set(key, authInfo(), 5_000);
+    store(cache, key, authInfo(), 5_000);
     const first = cache.get(key, TOKEN)!;
     expect(first.token).toBe(TOKEN);
     expect(Object.keys(first)).not.toContain('token');
@@ -64,40 +70,58 @@ describe('VerifiedTokenCache', () => {
     const clock = { now: 0 };
     const cache = cacheAt(clock, 10, 1);
     const key = cache.keyFor(TOKEN, 'r');
-    cache.set(key, authInfo(), 1_000_000);
+    store(cache, key, authInfo(), 1_000_000);
     clock.now = 1_000;
     expect(cache.get(key, TOKEN)).toBeUndefined();
   });
 
   it('does not store what is already expired', () => {
     const cache = cacheAt({ now: 10_000 });
-    cache.set(cache.keyFor(TOKEN, 'r'), authInfo(), 9_000);
+    store(cache, cache.keyFor(TOKEN, 'r'), authInfo(), 9_000);
     expect(cache.size).toBe(0);
   });
 
   it('is bounded: the least recently used entry goes first', () => {
     const cache = cacheAt({ now: 0 }, 2);
     const [a, b, c] = ['a', 'b', 'c'].map((token) => cache.keyFor(token, 'r')) as [string, string, string];
-    cache.set(a, authInfo(), 10_000);
-    cache.set(b, authInfo(), 10_000);
+    store(cache, a, authInfo(), 10_000);
+    store(cache, b, authInfo(), 10_000);
     expect(cache.get(a, 'a')).toBeDefined(); // a is now the most recently used
-    cache.set(c, authInfo(), 10_000);
+    store(cache, c, authInfo(), 10_000);
     expect(cache.size).toBe(2);
     expect(cache.get(b, 'b')).toBeUndefined();
     expect(cache.get(a, 'a')).toBeDefined();
     expect(cache.get(c, 'c')).toBeDefined();
   });
 
+  it('admits a token on its second successful verification, not its first', () => {
+    const cache = cacheAt({ now: 0 });
+    const key = cache.keyFor(TOKEN, 'r');
+    cache.set(key, authInfo(), 10_000);
+    expect(cache.get(key, TOKEN)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.set(key, authInfo(), 10_000);
+    expect(cache.get(key, TOKEN)?.subject).toBe('alice');
+  });
+
+  it('single-use tokens cost only a bounded set of hashes, and never an entry', () => {
+    const cache = cacheAt({ now: 0 }, 3);
+    for (let index = 0; index < 100; index++) cache.set(cache.keyFor(`token-${index}`, 'r'), authInfo(), 10_000);
+    expect(cache.size).toBe(0);
+    const seen = cache as unknown as { seenOnce: Set<string>; seenOnceBefore: Set<string> };
+    expect(seen.seenOnce.size + seen.seenOnceBefore.size).toBeLessThanOrEqual(6);
+  });
+
   it('stores nothing with maxEntries 0', () => {
     const cache = cacheAt({ now: 0 }, 0);
-    cache.set(cache.keyFor(TOKEN, 'r'), authInfo(), 10_000);
+    store(cache, cache.keyFor(TOKEN, 'r'), authInfo(), 10_000);
     expect(cache.size).toBe(0);
   });
 
   it('the cached AuthInfo cannot be changed through a served copy', () => {
     const cache = cacheAt({ now: 0 });
     const key = cache.keyFor(TOKEN, 'r');
-    cache.set(key, authInfo(), 10_000);
+    store(cache, key, authInfo(), 10_000);
     const served = cache.get(key, TOKEN)!;
     expect(() => served.scopes.push('admin')).toThrow(TypeError);
     expect(cache.get(key, TOKEN)!.scopes).toEqual(['read:notes']);

@@ -1,4 +1,7 @@
-/** Freezes a JSON-like value and everything inside it, so trusted metadata can't be changed after validation. */
+/**
+ * Freezes a JSON-like value and everything inside it: trusted metadata after validation, and verified
+ * results that are shared between requests, so no request can change what another one sees.
+ */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
