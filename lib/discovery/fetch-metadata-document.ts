@@ -1,3 +1,5 @@
+import { readLimitedBody } from '../common/read-limited-body.js';
+
 /** The result of fetching one candidate metadata URL. */
 export type MetadataFetchResult =
   | { kind: 'document'; document: unknown }
@@ -25,7 +27,7 @@ export async function fetchMetadataDocument(url: string, timeoutMs: number): Pro
   try {
     if (response.status >= 500) return { kind: 'unreachable', outcome: `HTTP ${response.status}` };
     if (response.status !== 200) return { kind: 'absent', outcome: `HTTP ${response.status}` };
-    const text = await readLimited(response, MAX_DOCUMENT_BYTES);
+    const text = await readLimitedBody(response, MAX_DOCUMENT_BYTES);
     if (text === undefined) return { kind: 'absent', outcome: `the document is larger than ${MAX_DOCUMENT_BYTES} bytes` };
     try {
       return { kind: 'document', document: JSON.parse(text) as unknown };
@@ -39,23 +41,6 @@ export async function fetchMetadataDocument(url: string, timeoutMs: number): Pro
     // Release the connection even when the body was not read to the end.
     await response.body?.cancel().catch(() => undefined);
   }
-}
-
-async function readLimited(response: Response, limit: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > limit) return undefined;
-  if (!response.body) return '';
-  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size > limit) return undefined;
-    chunks.push(chunk.value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,6 +1,7 @@
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import type { IntrospectionClientOptions } from '../options/mcp-auth-options.interface.js';
 import { clientAuthentication } from './introspection-client-auth.js';
+import { readLimitedBody } from '../common/read-limited-body.js';
 
 /** What the authorization server said about a token. */
 export type IntrospectionResult = { active: true; claims: Record<string, unknown> } | { active: false };
@@ -63,10 +64,10 @@ export async function introspectToken(request: IntrospectionRequest): Promise<In
 
 /** The body as a JSON object, or `undefined` when it is not one; an outage when it can't be read. */
 async function readJsonObject(response: Response): Promise<Record<string, unknown> | undefined> {
-  let text: string;
+  let text: string | undefined;
   try {
-    if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) return undefined;
-    text = await readLimited(response);
+    text = await readLimitedBody(response, MAX_RESPONSE_BYTES);
+    if (text === undefined) return undefined;
   } catch {
     throw new AuthorizationServerUnavailableFailure('The introspection response could not be read');
   }
@@ -76,21 +77,6 @@ async function readJsonObject(response: Response): Promise<Record<string, unknow
   } catch {
     return undefined;
   }
-}
-
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) return '';
-    chunks.push(chunk.value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {
