@@ -192,13 +192,13 @@ async function runPreflight(
     {
       token: 'valid ES256 (second issuer, trusted by ours only)',
       value: tokens.es256,
-      expected: (route) => (route === 'open' || route === 'noop-guard' || route === 'guard' ? 200 : 401),
+      expected: (route) => (route === 'open' || route === 'noop-guard' || route === 'noop-guard-interceptor' || route === 'guard' ? 200 : 401),
       label: '200 ours / 401 peers',
     },
     ...(await mintRefusedTokens(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE)).map((refused) => ({
       token: refused.name,
       value: refused.token,
-      expected: (route: RouteName) => (route === 'open' || route === 'noop-guard' ? 200 : refused.expected),
+      expected: (route: RouteName) => (route === 'open' || route === 'noop-guard' || route === 'noop-guard-interceptor' ? 200 : refused.expected),
       label: String(refused.expected),
     })),
   ];

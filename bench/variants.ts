@@ -5,6 +5,7 @@
 export const ROUTES = {
   open: '/open/mcp',
   'noop-guard': '/noop-guard/mcp',
+  'noop-guard-interceptor': '/noop-guard-interceptor/mcp',
   guard: '/guard/mcp',
   'mcp-auth': '/mcp-auth/mcp',
   auth0: '/auth0/mcp',
@@ -26,10 +27,11 @@ export interface Variant {
 
 export const VARIANTS: readonly Variant[] = [
   { id: 'a', label: 'unprotected route', route: 'open', tokens: 'rs256', kind: 'baseline' },
+  { id: 'a-guard', label: 'no-op async guard (the floor of any Nest guard)', route: 'noop-guard', tokens: 'rs256', kind: 'floor' },
   {
-    id: 'a-floor',
-    label: 'no-op async guard + pass-through interceptor (what Nest charges for any guard like ours)',
-    route: 'noop-guard',
+    id: 'a-interceptor',
+    label: 'no-op async guard + pass-through interceptor (Nest interceptor pipeline; ours uses none)',
+    route: 'noop-guard-interceptor',
     tokens: 'rs256',
     kind: 'floor',
   },

@@ -41,7 +41,7 @@ export { AuthInfo } from './decorators/auth-info.decorator.js';
 export { ProtectedResource } from './decorators/protected-resource.decorator.js';
 /** The current caller from any provider during a request. */
 export { McpAuthContext } from './context/mcp-auth-context.js';
-/** Enters McpAuthContext for a guarded request; bound automatically, register it yourself only with a global guard. */
+/** Enters McpAuthContext for a guarded request; needed only next to a global guard (`APP_GUARD`). */
 export { McpAuthContextInterceptor } from './context/mcp-auth-context.interceptor.js';
 /** Scope challenges for MCP SDK v2 tools, from `@RequireScopes()`. */
 export { McpToolScopes, type ToolScopeChallenge, type ToolScopeChallengeHandler } from './tools/mcp-tool-scopes.js';

@@ -52,7 +52,7 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpSdkTokenVerifier,
     ToolMethodEnforcer,
     ProtectedResourceMetadataRoutes,
-    // Makes the verified caller current (McpAuthContext) on the routes that use BearerAuthGuard.
+    // Makes the verified caller current (McpAuthContext) in the handlers of routes that use BearerAuthGuard.
     McpAuthContextBinder,
   ],
   exports: [

@@ -38,7 +38,7 @@ class NoopAsyncGuard implements CanActivate {
   }
 }
 
-/** An interceptor that passes the call on: the framework's cost of the context interceptor ours binds. */
+/** An interceptor that passes the call on: what Nest's interceptor pipeline alone costs a route. */
 @Injectable()
 class PassThroughInterceptor implements NestInterceptor {
   intercept(_context: unknown, next: CallHandler) {
@@ -48,8 +48,17 @@ class PassThroughInterceptor implements NestInterceptor {
 
 @Controller('noop-guard')
 @UseGuards(NoopAsyncGuard)
-@UseInterceptors(PassThroughInterceptor)
 export class NoopGuardController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+@Controller('noop-guard-interceptor')
+@UseGuards(NoopAsyncGuard)
+@UseInterceptors(PassThroughInterceptor)
+export class NoopGuardInterceptorController {
   @Get('mcp')
   handle() {
     return RESPONSE_BODY;
@@ -93,6 +102,7 @@ export class McpSdkPeerController {
 const CONTROLLERS: Record<RouteName, Type> = {
   open: OpenController,
   'noop-guard': NoopGuardController,
+  'noop-guard-interceptor': NoopGuardInterceptorController,
   guard: GuardedController,
   'mcp-auth': McpAuthPeerController,
   auth0: Auth0PeerController,
@@ -122,7 +132,8 @@ export async function createBenchAppModule(config: ServerConfig): Promise<Type<N
       ? [McpAuthModule.forRoot(benchModuleOptions(config.resource, [config.rsIssuer, config.esIssuer]))]
       : [],
     controllers: config.routes.map((route) => CONTROLLERS[route]),
-    providers: config.routes.includes('noop-guard') ? [NoopAsyncGuard, PassThroughInterceptor] : [],
+    providers:
+      config.routes.includes('noop-guard') || config.routes.includes('noop-guard-interceptor') ? [NoopAsyncGuard, PassThroughInterceptor] : [],
   })
   class BenchAppModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {

@@ -1,49 +1,80 @@
-import { Injectable, UseInterceptors, type Type } from '@nestjs/common';
+import { createParamDecorator, Injectable, type ExecutionContext, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { BearerAuthGuard } from '../guards/bearer-auth.guard.js';
+import type { AuthInfo } from '../verification/auth-info.interface.js';
 import { McpAuthContext } from './mcp-auth-context.js';
-import { McpAuthContextInterceptor } from './mcp-auth-context.interceptor.js';
+import { verifiedAuthInfo } from './verified-auth-info.js';
 
-// `@UseGuards()` / `@UseInterceptors()` metadata keys (@nestjs/common).
+// Metadata keys of @nestjs/common: `@UseGuards()`, route parameters, and the route path of a handler.
 const GUARDS_METADATA = '__guards__';
-const INTERCEPTORS_METADATA = '__interceptors__';
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const PATH_METADATA = 'path';
 
-type AnyFunction = (...args: unknown[]) => unknown;
+const ENTERS_CONTEXT = Symbol('nestjs-mcp-auth:enters-context');
+
+type Handler = ((...args: unknown[]) => unknown) & { [ENTERS_CONTEXT]?: true };
+
+/** A hidden route parameter: the AuthInfo the guard verified for this request. */
+const verifiedCaller = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  verifiedAuthInfo(context.switchToHttp().getRequest<object>()),
+);
 
 /**
- * Binds {@link McpAuthContextInterceptor} to exactly the controllers and routes that use `BearerAuthGuard`
- * (or a subclass), so `McpAuthContext` works there and every other route of the application runs without
- * an extra interceptor. Done in the constructor because Nest reads a route's interceptors when it registers
- * the route, before any lifecycle hook; an interceptor instance is bound, as the controller's module need
- * not provide the class.
+ * Makes `McpAuthContext` work on exactly the routes that use `BearerAuthGuard` (or a subclass), at the cost
+ * of one function call per request. Each such route handler is wrapped so that it runs inside the verified
+ * caller's context; the wrapper gets the caller from one extra, hidden route parameter that Nest resolves
+ * like any other. An interceptor would do the same job, but Nest's interceptor pipeline costs a guarded
+ * route more than the whole guard does.
+ *
+ * Done in the constructor: Nest reads a route's handler and parameters when it registers the route, before
+ * any lifecycle hook. Routes guarded some other way (a global `APP_GUARD`) need `McpAuthContextInterceptor`.
  */
 @Injectable()
 export class McpAuthContextBinder {
-  private readonly interceptor: McpAuthContextInterceptor;
-
-  constructor(discovery: DiscoveryService, scanner: MetadataScanner, context: McpAuthContext) {
-    this.interceptor = new McpAuthContextInterceptor(context);
+  constructor(
+    discovery: DiscoveryService,
+    scanner: MetadataScanner,
+    private readonly context: McpAuthContext,
+  ) {
     for (const wrapper of discovery.getControllers()) {
       const type = wrapper.metatype as Type | undefined;
       if (typeof type !== 'function') continue;
-      if (usesBearerGuard(type)) {
-        this.bind(type);
-        continue;
-      }
-      const prototype = type.prototype as Record<string, AnyFunction>;
+      const guardedClass = usesBearerGuard(type);
+      const prototype = type.prototype as Record<string, Handler>;
       for (const name of scanner.getAllMethodNames(prototype)) {
         const handler = prototype[name];
-        if (typeof handler === 'function' && usesBearerGuard(handler)) this.bind(prototype, name, handler);
+        if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        if (guardedClass || usesBearerGuard(handler)) this.enterContextOnCall(type, name, handler);
       }
     }
   }
 
-  private bind(target: Type | object, name?: string, handler?: AnyFunction): void {
-    const bound = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler ?? target) as unknown[] | undefined) ?? [];
-    if (bound.some((interceptor) => interceptor instanceof McpAuthContextInterceptor)) return;
-    if (name === undefined) UseInterceptors(this.interceptor)(target as Type);
-    else UseInterceptors(this.interceptor)(target, name, { value: handler });
+  private enterContextOnCall(type: Type, name: string, handler: Handler): void {
+    if (handler[ENTERS_CONTEXT]) return;
+    const prototype = type.prototype as Record<string, Handler>;
+    const index = nextParameterIndex(type, name, handler);
+    verifiedCaller()(prototype, name, index);
+
+    const context = this.context;
+    const entering: Handler = function (this: unknown, ...args: unknown[]) {
+      const auth = args[index] as AuthInfo | undefined;
+      args.length = index;
+      return auth ? context.run(auth, () => handler.apply(this, args)) : handler.apply(this, args);
+    };
+    // The handler's own metadata (route path, method, guards, scopes…) must stay readable on what Nest calls.
+    for (const key of Reflect.getOwnMetadataKeys(handler)) {
+      Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, handler), entering);
+    }
+    Object.defineProperty(entering, 'name', { value: handler.name });
+    Object.defineProperty(entering, ENTERS_CONTEXT, { value: true });
+    prototype[name] = entering;
   }
+}
+
+/** The first parameter index after every declared and decorated one. */
+function nextParameterIndex(type: Type, name: string, handler: Handler): number {
+  const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, name) as Record<string, { index: number }> | undefined) ?? {};
+  return Math.max(handler.length - 1, ...Object.values(declared).map((parameter) => parameter.index)) + 1;
 }
 
 function usesBearerGuard(target: object): boolean {

@@ -8,8 +8,8 @@ import { verifiedAuthInfo } from './verified-auth-info.js';
  * can't do this itself (its async context ends when it returns), so the guard records the caller on the
  * request and this interceptor, which runs right after guards, enters the context.
  *
- * McpAuthModule binds it to every controller or route that uses `BearerAuthGuard`, and to nothing else.
- * If you register the guard globally (`APP_GUARD`), register this interceptor globally too (`APP_INTERCEPTOR`).
+ * Routes that name `BearerAuthGuard` in `@UseGuards()` don't need it: McpAuthModule enters the context for
+ * them at no interceptor cost. Register it yourself (`APP_INTERCEPTOR`) when the guard is global (`APP_GUARD`).
  */
 @Injectable()
 export class McpAuthContextInterceptor implements NestInterceptor {
