@@ -31,6 +31,8 @@ export type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from './option
 export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 /** What the guard puts on `req.user` (the shape MCP-Nest's `@ToolScopes()` / `@ToolRoles()` read). */
 export { requestUserFromAuthInfo, type RequestUser } from './guards/request-user.js';
+/** The request and response shapes the guard's protected seams work with (Express and Fastify alike). */
+export type { HttpRequestLike, HttpResponseLike } from './http/request-access.js';
 /** Scopes a route or tool requires (class ∪ method, all of them). */
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 /** Roles a route requires (class ∪ method, all of them); a missing one is a 403 without a scope challenge. */
