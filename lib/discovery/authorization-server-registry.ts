@@ -5,12 +5,12 @@ import type { AuthorizationServerMetadata } from '../options/mcp-auth-options.in
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
 import { InMemoryMcpAuthStore } from '../store/in-memory-mcp-auth-store.js';
 import type { McpAuthStore } from '../store/mcp-auth-store.js';
-import { discoverAuthorizationServer, type DiscoveredAuthorizationServer } from './discover-authorization-server.js';
+import { discoverAuthorizationServer } from './discover-authorization-server.js';
 import { TenantAuthorizationServers, type TrustedAuthorizationServer } from './tenant-authorization-servers.js';
 
 type Entry =
-  | { state: 'ready'; server: DiscoveredAuthorizationServer }
-  | { state: 'pending'; promise: Promise<DiscoveredAuthorizationServer> }
+  | { state: 'ready'; server: TrustedAuthorizationServer }
+  | { state: 'pending'; promise: Promise<TrustedAuthorizationServer> }
   | { state: 'failed'; retryAt: number; reason: string };
 
 /**
@@ -22,8 +22,6 @@ type Entry =
 export class AuthorizationServerRegistry {
   private readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
   private readonly entries = new Map<string, Entry>();
-  /** The configured servers once ready, so the hot path allocates nothing. */
-  private readonly trustedServers = new Map<string, TrustedAuthorizationServer>();
   private readonly tenants: TenantAuthorizationServers;
 
   constructor(
@@ -39,12 +37,7 @@ export class AuthorizationServerRegistry {
    * is refused before any network request (T13).
    */
   async trustedServer(issuer: string, resource: ResolvedProtectedResource): Promise<TrustedAuthorizationServer> {
-    if (resource.issuers.includes(issuer)) {
-      const ready = this.trustedServers.get(issuer);
-      if (ready) return ready;
-      const metadata = await this.metadataFor(issuer);
-      return this.trustedServers.get(issuer) ?? { issuer, options: this.options.authorizationServers.get(issuer)!, metadata };
-    }
+    if (resource.issuers.includes(issuer)) return this.configuredServer(issuer);
     const tenant = resource.issuerResolver && (await this.tenants.resolve(issuer, resource));
     if (!tenant) throw new InvalidTokenFailure('The token issuer is not trusted by this resource');
     return tenant;
@@ -80,13 +73,18 @@ export class AuthorizationServerRegistry {
 
   /** The metadata of a trusted issuer, discovering it now if lazy discovery has not succeeded yet. */
   async metadataFor(issuer: string): Promise<Readonly<AuthorizationServerMetadata>> {
+    return (await this.configuredServer(issuer)).metadata;
+  }
+
+  /** A configured server, discovering it now if lazy discovery has not succeeded yet. */
+  private configuredServer(issuer: string): Promise<TrustedAuthorizationServer> | TrustedAuthorizationServer {
     const entry = this.entries.get(issuer);
-    if (entry?.state === 'ready') return entry.server.metadata;
-    if (entry?.state === 'pending') return (await this.awaitDiscovery(entry.promise)).metadata;
+    if (entry?.state === 'ready') return entry.server;
+    if (entry?.state === 'pending') return this.awaitDiscovery(entry.promise);
     if (entry?.state === 'failed' && Date.now() < entry.retryAt) {
       throw new AuthorizationServerUnavailableFailure(`Authorization server ${issuer} is not discovered yet: ${entry.reason}`);
     }
-    return (await this.awaitDiscovery(this.discover(issuer))).metadata;
+    return this.awaitDiscovery(this.discover(issuer));
   }
 
   /** Discovered metadata of every issuer that is ready, for diagnostics and the verifier's key prefetch. */
@@ -96,7 +94,7 @@ export class AuthorizationServerRegistry {
     return ready;
   }
 
-  private discover(issuer: string): Promise<DiscoveredAuthorizationServer> {
+  private discover(issuer: string): Promise<TrustedAuthorizationServer> {
     const server = this.options.authorizationServers.get(issuer)!;
     const resources = this.options.resources.filter((resource) => resource.issuers.includes(issuer)).map((resource) => resource.resource);
     const promise = discoverAuthorizationServer(server, {
@@ -106,11 +104,11 @@ export class AuthorizationServerRegistry {
       requires: this.options.metadataRequirements.get(issuer),
     }).then(
       (discovered) => {
-        this.entries.set(issuer, { state: 'ready', server: discovered });
-        this.trustedServers.set(issuer, { issuer, options: server, metadata: discovered.metadata });
+        const trusted: TrustedAuthorizationServer = { issuer, options: server, metadata: discovered.metadata };
+        this.entries.set(issuer, { state: 'ready', server: trusted });
         for (const warning of discovered.warnings) this.logger.warn(warning);
         this.logger.log(`Discovered authorization server ${issuer} (${discovered.source})`);
-        return discovered;
+        return trusted;
       },
       (error: Error) => {
         const retryAt = Date.now() + this.options.retryAfterSeconds * 1000;
@@ -124,7 +122,7 @@ export class AuthorizationServerRegistry {
   }
 
   /** At request time a discovery failure is an outage (503), never a token error. */
-  private async awaitDiscovery(promise: Promise<DiscoveredAuthorizationServer>): Promise<DiscoveredAuthorizationServer> {
+  private async awaitDiscovery(promise: Promise<TrustedAuthorizationServer>): Promise<TrustedAuthorizationServer> {
     try {
       return await promise;
     } catch (error) {

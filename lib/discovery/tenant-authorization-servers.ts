@@ -4,7 +4,7 @@ import { AuthorizationServerDiscoveryError } from '../errors/discovery.error.js'
 import { MCP_AUTH_LOGGER_CONTEXT } from '../mcp-auth.constants.js';
 import type { AuthorizationServerMetadata, AuthorizationServerOptions } from '../options/mcp-auth-options.interface.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
-import { BoundedTtlMap } from '../store/bounded-ttl-map.js';
+import { BoundedTtlMap } from '../common/bounded-ttl-map.js';
 import type { McpAuthStore } from '../store/mcp-auth-store.js';
 import { StoreCache } from '../store/store-cache.js';
 import { discoverAuthorizationServer } from './discover-authorization-server.js';

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { tokenHash } from '../common/token-hash.js';
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { AuthorizationServerRegistry } from '../discovery/authorization-server-registry.js';
 import type { TrustedAuthorizationServer } from '../discovery/tenant-authorization-servers.js';
@@ -51,7 +51,7 @@ export class IntrospectionAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   private async activeClaims(token: string, server: TrustedAuthorizationServer): Promise<Claims> {
-    const key = createHash('sha256').update(server.issuer).update('\n').update(token).digest('base64url');
+    const key = tokenHash(server.issuer, token);
     const cached = await this.cache?.get(key);
     if (cached) return cached;
 

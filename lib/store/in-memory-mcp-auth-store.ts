@@ -1,4 +1,4 @@
-import { BoundedTtlMap } from './bounded-ttl-map.js';
+import { BoundedTtlMap } from '../common/bounded-ttl-map.js';
 import { McpAuthStore } from './mcp-auth-store.js';
 
 /** Options of {@link InMemoryMcpAuthStore}. */

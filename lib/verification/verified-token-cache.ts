@@ -1,6 +1,7 @@
-import { hash } from 'node:crypto';
 import type { AuthInfo } from './auth-info.interface.js';
 import { deepFreeze } from '../common/deep-freeze.js';
+import { tokenHash } from '../common/token-hash.js';
+import { BoundedTtlMap } from '../common/bounded-ttl-map.js';
 import { withHiddenToken } from './token-claims.js';
 
 export interface VerifiedTokenCacheOptions {
@@ -10,12 +11,6 @@ export interface VerifiedTokenCacheOptions {
   maxTtlSeconds: number;
   /** The clock, in milliseconds; injectable for tests. */
   now?: () => number;
-}
-
-interface Entry {
-  auth: Omit<AuthInfo, 'token'>;
-  /** Milliseconds since the epoch after which the entry must not be served. */
-  validUntil: number;
 }
 
 /**
@@ -32,7 +27,7 @@ interface Entry {
  * full entry each (which would evict useful entries and burden the garbage collector for nothing).
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedTtlMap<string, Omit<AuthInfo, 'token'>>;
   private readonly now: () => number;
   /** Hashes of tokens verified once, in two generations so the set stays bounded without an LRU. */
   private seenOnce = new Set<string>();
@@ -40,6 +35,7 @@ export class VerifiedTokenCache {
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.now = options.now ?? Date.now;
+    this.entries = new BoundedTtlMap(options.maxEntries, this.now);
   }
 
   /** The number of entries held (for tests and diagnostics). */
@@ -49,23 +45,14 @@ export class VerifiedTokenCache {
 
   /** The hash that identifies a token for a resource. */
   keyFor(token: string, resource: string): string {
-    // The one-shot hash is several times cheaper than a Hash object for inputs this small.
-    return hash('sha256', `${resource}\n${token}`, 'base64url');
+    return tokenHash(resource, token);
   }
 
   /** A fresh AuthInfo for a token verified earlier, or `undefined` if unknown or no longer valid. */
   get(key: string, token: string): AuthInfo | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (this.now() >= entry.validUntil) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    // Re-insert to mark it most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    const auth = this.entries.get(key);
     // `extra` is the application's to write to, so each request gets its own.
-    return withHiddenToken({ ...entry.auth, extra: entry.auth.extra && { ...entry.auth.extra } }, token);
+    return auth && withHiddenToken({ ...auth, extra: auth.extra && { ...auth.extra } }, token);
   }
 
   /**
@@ -73,14 +60,10 @@ export class VerifiedTokenCache {
    * was verified before, and otherwise only remembers that it was seen.
    */
   set(key: string, auth: AuthInfo, notAfter: number): void {
-    const validUntil = Math.min(notAfter, this.now() + this.options.maxTtlSeconds * 1000);
-    if (validUntil <= this.now() || this.options.maxEntries <= 0) return;
-    if (!this.admit(key)) return;
-    if (this.entries.size >= this.options.maxEntries && !this.entries.has(key)) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
+    const ttlMs = Math.min(notAfter - this.now(), this.options.maxTtlSeconds * 1000);
+    if (ttlMs <= 0 || this.options.maxEntries <= 0 || !this.admit(key)) return;
     // Spreading leaves out the non-enumerable token: the cache never holds one.
-    this.entries.set(key, { auth: deepFreeze({ ...auth }), validUntil });
+    this.entries.set(key, deepFreeze({ ...auth }), ttlMs);
   }
 
   clear(): void {
@@ -100,4 +83,3 @@ export class VerifiedTokenCache {
     return false;
   }
 }
-

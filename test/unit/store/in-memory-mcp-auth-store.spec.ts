@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedTtlMap } from '../../../lib/store/bounded-ttl-map.js';
+import { BoundedTtlMap } from '../../../lib/common/bounded-ttl-map.js';
 import { InMemoryMcpAuthStore } from '../../../lib/store/in-memory-mcp-auth-store.js';
 import { McpAuthStore } from '../../../lib/store/mcp-auth-store.js';
 

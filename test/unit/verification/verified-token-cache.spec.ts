@@ -41,7 +41,9 @@ describe('VerifiedTokenCache', () => {
     expect(key).not.toContain(TOKEN);
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     store(cache, key, authInfo(), 1_000_000);
-    expect(JSON.stringify([...(cache as unknown as { entries: Map<string, unknown> }).entries])).not.toContain(TOKEN);
+    const stored = [...(cache as unknown as { entries: { values(): Iterable<unknown> } }).entries.values()];
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(TOKEN);
   });
 
   it('a token verified for one resource is a different key for another', () => {
