@@ -1,3 +1,4 @@
+import { isTimeout, networkErrorCode } from '../common/network-error-reason.js';
 import { readLimitedBody } from '../common/read-limited-body.js';
 
 /** The result of fetching one candidate metadata URL. */
@@ -21,8 +22,7 @@ export async function fetchMetadataDocument(url: string, timeoutMs: number): Pro
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    return { kind: 'unreachable', outcome: timedOut ? `no answer within ${timeoutMs} ms` : `request failed (${describeNetworkError(error)})` };
+    return { kind: 'unreachable', outcome: isTimeout(error) ? `no answer within ${timeoutMs} ms` : `request failed (${networkErrorCode(error)})` };
   }
   try {
     if (response.status >= 500) return { kind: 'unreachable', outcome: `HTTP ${response.status}` };
@@ -35,15 +35,9 @@ export async function fetchMetadataDocument(url: string, timeoutMs: number): Pro
       return { kind: 'absent', outcome: 'HTTP 200 but the body is not valid JSON' };
     }
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    return { kind: 'unreachable', outcome: timedOut ? `the body did not arrive within ${timeoutMs} ms` : 'the body could not be read' };
+    return { kind: 'unreachable', outcome: isTimeout(error) ? `the body did not arrive within ${timeoutMs} ms` : 'the body could not be read' };
   } finally {
     // Release the connection even when the body was not read to the end.
     await response.body?.cancel().catch(() => undefined);
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return cause?.code ?? (error instanceof Error ? error.message : 'unknown error');
 }

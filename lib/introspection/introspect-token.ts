@@ -1,6 +1,7 @@
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import type { IntrospectionClientOptions } from '../options/mcp-auth-options.interface.js';
 import { clientAuthentication } from './introspection-client-auth.js';
+import { isTimeout, networkErrorCode } from '../common/network-error-reason.js';
 import { readLimitedBody } from '../common/read-limited-body.js';
 
 /** What the authorization server said about a token. */
@@ -41,7 +42,7 @@ export async function introspectToken(request: IntrospectionRequest): Promise<In
       signal: AbortSignal.timeout(request.timeoutMs),
     });
   } catch (error) {
-    throw new AuthorizationServerUnavailableFailure(`Introspection at ${request.endpoint} failed: ${networkReason(error, request.timeoutMs)}`);
+    throw new AuthorizationServerUnavailableFailure(`Introspection at ${request.endpoint} failed: ${isTimeout(error) ? `no answer within ${request.timeoutMs} ms` : networkErrorCode(error)}`);
   }
   try {
     const document = await readJsonObject(response);
@@ -77,10 +78,4 @@ async function readJsonObject(response: Response): Promise<Record<string, unknow
   } catch {
     return undefined;
   }
-}
-
-function networkReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return cause?.code ?? (error instanceof Error ? error.name : 'unknown error');
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions } from '../options/resolved-options.js';
 import { missingScopes } from '../scopes/scope-matching.js';
-import { toolMethodScopes } from './tool-scope-requirements.js';
+import { toolMethodRequirements } from './tool-scope-requirements.js';
 
 /** What the MCP SDK v2 expects back from a per-tool `scopeChallenge` (structurally its `ScopeChallenge`). */
 export interface ToolScopeChallenge {
@@ -35,7 +35,7 @@ export class McpToolScopes {
 
   /** The scopes a tool method requires (class ∪ method); empty when it declares none. */
   requiredScopes<T>(provider: Type<T> | T, method: keyof T & (string | symbol)): string[] {
-    return toolMethodScopes(this.reflector, provider as object, method) ?? [];
+    return toolMethodRequirements(this.reflector, provider as object, method)?.scopes ?? [];
   }
 
   /** A `scopeChallenge` handler for the SDK's `registerTool`, honouring the scope hierarchy (T12). */

@@ -22,17 +22,6 @@ function resolveToolMethod(target: object, method: string | symbol): { type: Any
 }
 
 /**
- * The scopes a tool method declares with `@RequireScopes()`: class ∪ method, or `undefined` when the
- * method has no method-level declaration (then it isn't a scoped tool method).
- */
-export function toolMethodScopes(reflector: Reflector, target: object, method: string | symbol): string[] | undefined {
-  const { type, implementation } = resolveToolMethod(target, method);
-  const methodScopes = reflector.get(RequiredScopes, implementation);
-  if (methodScopes === undefined) return undefined;
-  return unionScopes(reflector.get(RequiredScopes, type), methodScopes);
-}
-
-/**
  * Everything a tool method requires, or `undefined` when it declares nothing at method level (neither
  * `@RequireScopes()` nor `@RequireRoles()`): class-level declarations apply only to declared tool methods,
  * so lifecycle hooks and helpers of the same class are never wrapped.

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { networkErrorCode } from '../common/network-error-reason.js';
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 
 /** Resolves the verification key for a token's header, as `jose.jwtVerify` expects. */
@@ -128,6 +129,5 @@ export class IssuerKeySets {
 /** A short, safe reason for logs: jose's error code or the network error code, never a response body. */
 function describe(error: unknown): string {
   if (error instanceof errors.JOSEError) return error.code === 'ERR_JOSE_GENERIC' ? error.message : error.code;
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return cause?.code ?? (error instanceof Error ? error.name : 'unknown error');
+  return networkErrorCode(error);
 }
