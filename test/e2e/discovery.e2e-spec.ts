@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthorizationServerDiscoveryError, McpAuthModule, type McpAuthModuleOptions } from '../../lib/index.js';
+import { AuthorizationServerDiscoveryError, AuthorizationServerRegistry, McpAuthModule, type McpAuthModuleOptions } from '../../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
 import { LogCapture } from '../fixtures/log-capture.js';
@@ -144,7 +144,7 @@ describe('authorization server discovery at bootstrap', () => {
 
   it('an async transform hook can complete incomplete metadata before it is validated', async () => {
     const server = await loopback((_request, response, base) => sendJson(response, 200, { issuer: base }));
-    await bootstrap(
+    const { moduleRef } = await bootstrap(
       optionsTrusting(server.url, {
         discovery: {
           timeoutMs: 300,
@@ -155,6 +155,7 @@ describe('authorization server discovery at bootstrap', () => {
         },
       }),
     );
+    expect(await moduleRef.get(AuthorizationServerRegistry).metadataFor(server.url)).toEqual({ issuer: server.url, jwks_uri: `${server.url}/jwks` });
   });
 
   it('D5 D6 D9: a weak but usable authorization server earns warnings, not a failure', async () => {
