@@ -1,7 +1,6 @@
-import { createParamDecorator, Injectable, type ExecutionContext, type Type } from '@nestjs/common';
+import { Injectable, Req, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { BearerAuthGuard } from '../guards/bearer-auth.guard.js';
-import type { AuthInfo } from '../verification/auth-info.interface.js';
 import { McpAuthContext } from './mcp-auth-context.js';
 import { verifiedAuthInfo } from './verified-auth-info.js';
 
@@ -14,17 +13,13 @@ const ENTERS_CONTEXT = Symbol('nestjs-mcp-auth:enters-context');
 
 type Handler = ((...args: unknown[]) => unknown) & { [ENTERS_CONTEXT]?: true };
 
-/** A hidden route parameter: the AuthInfo the guard verified for this request. */
-const verifiedCaller = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  verifiedAuthInfo(context.switchToHttp().getRequest<object>()),
-);
-
 /**
  * Makes `McpAuthContext` work on exactly the routes that use `BearerAuthGuard` (or a subclass), at the cost
  * of one function call per request. Each such route handler is wrapped so that it runs inside the verified
- * caller's context; the wrapper gets the caller from one extra, hidden route parameter that Nest resolves
- * like any other. An interceptor would do the same job, but Nest's interceptor pipeline costs a guarded
- * route more than the whole guard does.
+ * caller's context; the wrapper gets the request from one extra, hidden `@Req()` parameter (the cheapest
+ * kind Nest resolves: no pipes, no execution context) and reads the caller the guard verified off it. An
+ * interceptor would do the same job, but Nest's interceptor pipeline costs a guarded route more than the
+ * whole guard does.
  *
  * Done in the constructor: Nest reads a route's handler and parameters when it registers the route, before
  * any lifecycle hook. Routes guarded some other way (a global `APP_GUARD`) need `McpAuthContextInterceptor`.
@@ -53,11 +48,11 @@ export class McpAuthContextBinder {
     if (handler[ENTERS_CONTEXT]) return;
     const prototype = type.prototype as Record<string, Handler>;
     const index = nextParameterIndex(type, name, handler);
-    verifiedCaller()(prototype, name, index);
+    Req()(prototype, name, index);
 
     const context = this.context;
     const entering: Handler = function (this: unknown, ...args: unknown[]) {
-      const auth = args[index] as AuthInfo | undefined;
+      const auth = verifiedAuthInfo(args[index] as object);
       args.length = index;
       return auth ? context.run(auth, () => handler.apply(this, args)) : handler.apply(this, args);
     };

@@ -20,6 +20,10 @@ import { requestUserFromAuthInfo, type RequestUser } from './request-user.js';
 import { resourceForRoute } from './resource-for-route.js';
 import { RouteRequirementsCache, type RouteRequirements } from './route-requirements.js';
 
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
 /**
  * Lets a request through only with a valid bearer token for the route's protected resource, carrying
  * every scope the route requires. On success `req.auth` holds the caller's {@link AuthInfo} (the MCP SDK
@@ -43,24 +47,27 @@ export class BearerAuthGuard implements CanActivate {
     this.routes = new RouteRequirementsCache(reflector);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the token was verified recently (the verifier's cache answers without a promise), so
+   * the request costs Nest no promise for the guard; otherwise a promise of the same answer.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     const resource = this.getResource(context, request);
     const required = this.getRequiredScopes(context);
+    let verified: AuthInfo | Promise<AuthInfo>;
     try {
-      const token = this.extractToken(request);
-      const auth = await this.verifyToken(token, resource);
-      // Expiry and signature come first: an expired token is a 401 even if it also lacks scopes.
-      const missing = missingScopes(required, auth.scopes, this.options.scopeHierarchy);
-      if (missing.length > 0) throw new InsufficientScopeFailure(required);
-      const roles = this.getRequiredRoles(context);
-      if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) throw new InsufficientRoleFailure(roles);
-      this.attachAuthInfo(request, auth);
-      return true;
+      verified = this.verifyToken(this.extractToken(request), resource);
     } catch (error) {
-      if (!(error instanceof AuthenticationFailure)) throw error;
-      return this.onAuthenticationFailure(error, context, resource, required);
+      return this.refuse(error, context, resource, required);
     }
+    if (isPromise(verified)) {
+      return verified.then(
+        (auth) => this.admit(context, request, auth, resource, required),
+        (error: unknown) => this.refuse(error, context, resource, required),
+      );
+    }
+    return this.admit(context, request, verified, resource, required);
   }
 
   /** Every role the route needs: `@RequireRoles()` on the class ∪ on the handler (C12 when missing). */
@@ -81,9 +88,9 @@ export class BearerAuthGuard implements CanActivate {
     return credentials.token;
   }
 
-  /** Verifies the token for the resource. */
-  protected verifyToken(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
-    return this.verifier.verify(token, resource);
+  /** Verifies the token for the resource: from the verifier's cache when it can, without a promise. */
+  protected verifyToken(token: string, resource: ResolvedProtectedResource): AuthInfo | Promise<AuthInfo> {
+    return this.verifier.verifyFromCache(token, resource) ?? this.verifier.verify(token, resource);
   }
 
   /** Every scope the route needs: `@RequireScopes()` on the class ∪ on the handler. */
@@ -131,6 +138,32 @@ export class BearerAuthGuard implements CanActivate {
     if (failure.status === 503) this.logger.warn(`Request refused with 503: ${failure.detail}`);
     else this.logger.debug?.(`Request refused with ${failure.status}: ${failure.detail}`);
     throw new HttpException(response.body, response.status);
+  }
+
+  /** Lets a verified caller in if it holds every required scope and role, and exposes it to the handler. */
+  private admit(
+    context: ExecutionContext,
+    request: HttpRequestLike,
+    auth: AuthInfo,
+    resource: ResolvedProtectedResource,
+    required: readonly string[],
+  ): true {
+    try {
+      // Expiry and signature come first: an expired token is a 401 even if it also lacks scopes.
+      if (missingScopes(required, auth.scopes, this.options.scopeHierarchy).length > 0) throw new InsufficientScopeFailure(required);
+      const roles = this.getRequiredRoles(context);
+      if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) throw new InsufficientRoleFailure(roles);
+    } catch (error) {
+      return this.refuse(error, context, resource, required);
+    }
+    this.attachAuthInfo(request, auth);
+    return true;
+  }
+
+  /** Answers an authentication failure with its challenge; anything else is not ours to answer. */
+  private refuse(error: unknown, context: ExecutionContext, resource: ResolvedProtectedResource, required: readonly string[]): never {
+    if (!(error instanceof AuthenticationFailure)) throw error;
+    return this.onAuthenticationFailure(error, context, resource, required);
   }
 
   private routeRequirements(context: ExecutionContext): RouteRequirements {

@@ -10,4 +10,13 @@ import type { AuthInfo } from './auth-info.interface.js';
  */
 export abstract class AccessTokenVerifier {
   abstract verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo>;
+
+  /**
+   * The {@link AuthInfo} `verify()` would give for a token it verified recently and still trusts, found
+   * with no I/O and no promise; `undefined` whenever `verify()` has to run. The guard asks this first, so a
+   * client that reuses its token (as MCP clients do) costs no asynchronous work. The default knows nothing.
+   */
+  verifyFromCache(_token: string, _resource: ResolvedProtectedResource): AuthInfo | undefined {
+    return undefined;
+  }
 }

@@ -29,3 +29,42 @@ export function isCompactJws(token: string): boolean {
   const segments = token.split('.');
   return segments.length === 3 && segments.every(isCanonicalBase64url);
 }
+
+/** A compact JWS taken apart, nothing verified yet. */
+export interface DecodedCompactJws {
+  /** The JOSE header (a JSON object). */
+  header: Record<string, unknown>;
+  /** The payload, parsed as a JWT claims set (a JSON object). */
+  claims: Record<string, unknown>;
+  /** `BASE64URL(header) '.' BASE64URL(payload)`: the bytes the signature covers. */
+  signingInput: Buffer;
+  /** The signature bytes. */
+  signature: Buffer;
+}
+
+/**
+ * Takes apart a token that {@link isCompactJws} accepted (RFC 7519 §7.2, short of verifying): `undefined`
+ * unless its header and payload are JSON objects.
+ */
+export function decodeCompactJws(token: string): DecodedCompactJws | undefined {
+  const headerEnd = token.indexOf('.');
+  const payloadEnd = token.lastIndexOf('.');
+  const header = jsonObject(token.slice(0, headerEnd));
+  const claims = header && jsonObject(token.slice(headerEnd + 1, payloadEnd));
+  if (!header || !claims) return undefined;
+  return {
+    header,
+    claims,
+    signingInput: Buffer.from(token.slice(0, payloadEnd), 'latin1'),
+    signature: Buffer.from(token.slice(payloadEnd + 1), 'base64url'),
+  };
+}
+
+function jsonObject(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -24,14 +24,16 @@ export class DefaultAccessTokenVerifier extends AccessTokenVerifier {
     super();
   }
 
+  override verifyFromCache(token: string, resource: ResolvedProtectedResource): AuthInfo | undefined {
+    return this.isJwtFor(token, resource) ? this.jwt.verifyFromCache(token, resource) : undefined;
+  }
+
   verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
-    switch (resource.tokenFormat) {
-      case 'jwt':
-        return this.jwt.verify(token, resource);
-      case 'opaque':
-        return this.introspection.verify(token, resource);
-      case 'mixed':
-        return COMPACT_JWS.test(token) ? this.jwt.verify(token, resource) : this.introspection.verify(token, resource);
-    }
+    return this.isJwtFor(token, resource) ? this.jwt.verify(token, resource) : this.introspection.verify(token, resource);
+  }
+
+  /** Whether the resource checks this token as a JWT (`jwt`, or `mixed` and shaped as a compact JWS). */
+  private isJwtFor(token: string, resource: ResolvedProtectedResource): boolean {
+    return resource.tokenFormat === 'jwt' || (resource.tokenFormat === 'mixed' && COMPACT_JWS.test(token));
   }
 }

@@ -1,12 +1,17 @@
-import { createRemoteJWKSet, errors, type JWTHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors } from 'jose';
 import { networkErrorCode } from '../common/network-error-reason.js';
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
+import { keyFitsAlgorithm } from './jws-signature.js';
 
-/** Resolves the verification key for a token's header, as `jose.jwtVerify` expects. */
-export type KeyResolver = ReturnType<typeof createRemoteJWKSet>;
+/** jose's remote JWKS: fetching, caching, refetch cooldown and key selection by the token header. */
+type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
-/** The key jose verifies with. */
-type VerificationKey = Awaited<ReturnType<KeyResolver>>;
+/** The header parameters that choose a key. */
+export interface KeySelector {
+  alg: string;
+  kid?: string;
+}
 
 export interface KeySetOptions {
   timeoutMs: number;
@@ -20,10 +25,10 @@ export interface KeySetOptions {
 
 interface KeySetEntry {
   jwksUri: string;
-  resolver: KeyResolver;
+  resolver: RemoteKeySet;
   failedUntil: number;
   /** Keys jose resolved, by `alg` and `kid`, valid while `generation` is unchanged and the set is fresh. */
-  resolved: Map<string, { key: VerificationKey; generation: number }>;
+  resolved: Map<string, { key: KeyObject; generation: number }>;
   /** Bumped after every lookup that may have reloaded the set, invalidating everything resolved before. */
   generation: number;
 }
@@ -34,47 +39,39 @@ interface KeySetEntry {
  * refetches on an unknown `kid` at most once per cooldown (T14), and single-flights concurrent fetches.
  * A fetch that fails is an outage (503), not an invalid token.
  *
- * On top of jose, a key it resolved is remembered by `alg` and `kid` and handed back synchronously while
- * the set is fresh and has not been reloaded since: a new token then costs only its signature check.
+ * On top of jose, a key it resolved is converted once to a Node `KeyObject` (what the signature check
+ * uses), checked to fit the algorithm, and remembered by `alg` and `kid`; it is handed back synchronously
+ * while the set is fresh and has not been reloaded since: a new token then costs only its signature check.
  */
 export class IssuerKeySets {
   private readonly keySets = new Map<string, KeySetEntry>();
 
   constructor(private readonly options: KeySetOptions) {}
 
-  /** The key resolver for an issuer, turning fetch failures into {@link AuthorizationServerUnavailableFailure}. */
-  resolverFor(
-    issuer: string,
-    jwksUri: string,
-  ): (header: JWTHeaderParameters, token: FlattenedJWSInput) => VerificationKey | Promise<VerificationKey> {
+  /**
+   * The issuer's key for a token header: synchronously when already resolved, otherwise through jose.
+   * A key that does not fit the algorithm, or none at all, is an {@link InvalidTokenFailure}; a fetch
+   * failure an {@link AuthorizationServerUnavailableFailure}.
+   */
+  keyFor(issuer: string, jwksUri: string, header: KeySelector): KeyObject | Promise<KeyObject> {
     const entry = this.entryFor(issuer, jwksUri);
-    return (header, token) => {
-      const slot = `${header.alg}\u0000${header.kid ?? ''}`;
-      const resolved = entry.resolved.get(slot);
-      if (resolved && resolved.generation === entry.generation && entry.resolver.fresh) return resolved.key;
-      return this.resolveThroughJose(issuer, entry, slot, header, token);
-    };
+    const slot = `${header.alg}\u0000${header.kid ?? ''}`;
+    const resolved = entry.resolved.get(slot);
+    if (resolved && resolved.generation === entry.generation && entry.resolver.fresh) return resolved.key;
+    return this.resolveThroughJose(issuer, entry, slot, header);
   }
 
-  private async resolveThroughJose(
-    issuer: string,
-    entry: KeySetEntry,
-    slot: string,
-    header: JWTHeaderParameters,
-    token: FlattenedJWSInput,
-  ): Promise<VerificationKey> {
+  private async resolveThroughJose(issuer: string, entry: KeySetEntry, slot: string, header: KeySelector): Promise<KeyObject> {
     if (Date.now() < entry.failedUntil && !entry.resolver.fresh) {
       throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} failed recently; not refetching yet`);
     }
     // jose reloads the set only when it is stale, or for an unknown kid once the cooldown is over.
     const mayReload = !entry.resolver.fresh || !entry.resolver.coolingDown;
     const startedAt = entry.generation;
+    let resolved: Awaited<ReturnType<RemoteKeySet>>;
     try {
-      const key = await entry.resolver(header, token);
+      resolved = await entry.resolver({ alg: header.alg, kid: header.kid });
       if (mayReload) this.invalidateResolved(entry);
-      // A lookup that overlapped a reload may have used the old set: only remember what is current.
-      if (mayReload || entry.generation === startedAt) entry.resolved.set(slot, { key, generation: entry.generation });
-      return key;
     } catch (error) {
       if (mayReload) this.invalidateResolved(entry);
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
@@ -83,6 +80,12 @@ export class IssuerKeySets {
       entry.failedUntil = Date.now() + this.options.failureBackoffSeconds * 1000;
       throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} could not be fetched (${describe(error)})`);
     }
+    // jose picked the key by type and curve; the size (RSA ≥ 2048 bits) is checked here, once per key.
+    const key = KeyObject.from(resolved);
+    if (!keyFitsAlgorithm(header.alg, key)) throw new InvalidTokenFailure('The issuer key does not fit the token algorithm');
+    // A lookup that overlapped a reload may have used the old set: only remember what is current.
+    if (mayReload || entry.generation === startedAt) entry.resolved.set(slot, { key, generation: entry.generation });
+    return key;
   }
 
   /** Fetches an issuer's keys ahead of the first request. Best-effort: returns whether it worked. */

@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { KeyObject } from 'node:crypto';
 import { AuthorizationServerRegistry } from '../discovery/authorization-server-registry.js';
-import { AuthenticationFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
+import { InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
-import { isCompactJws } from './compact-jws.js';
+import { decodeCompactJws, isCompactJws } from './compact-jws.js';
 import { IssuerKeySets } from './issuer-key-sets.js';
+import { verifyJwsSignature } from './jws-signature.js';
+import { validateJwtClaims } from './jwt-claims-validation.js';
 import { authInfoFromClaims } from './token-claims.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -56,6 +58,10 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     await Promise.all(withKeys.map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
   }
 
+  override verifyFromCache(token: string, resource: ResolvedProtectedResource): AuthInfo | undefined {
+    return this.cache?.get(this.cache.keyFor(token, resource.resource), token);
+  }
+
   async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
     if (!this.cache) return this.verifyJwt(token, resource);
     const key = this.cache.keyFor(token, resource.resource);
@@ -75,72 +81,52 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   private async verifyJwt(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
-    const { header, claims } = decodeUnverified(token);
-    this.checkHeader(header);
+    // Three canonical base64url parts: not a JWE (five), not unsigned (empty signature), not a re-spelling.
+    if (!isCompactJws(token)) throw new InvalidTokenFailure('The token is not a canonically encoded compact JWS');
+    const jws = decodeCompactJws(token);
+    if (!jws) throw new InvalidTokenFailure('The token is not a well-formed JWT');
+    const { header, claims } = jws;
+    const alg = this.checkHeader(header);
     const issuer = claims.iss;
     if (typeof issuer !== 'string') throw new InvalidTokenFailure('The token names no issuer');
     // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13):
     // a configured one, or one the resource's issuerResolver accepts (a tenant).
     const server = await this.registry.trustedServer(issuer, resource);
-    const metadata = server.metadata;
-    const tolerance = this.options.jwt.clockToleranceSeconds;
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const pendingKey = this.keySets.keyFor(issuer, server.metadata.jwks_uri!, { alg, kid });
+    const key = pendingKey instanceof KeyObject ? pendingKey : await pendingKey;
+    if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) throw new InvalidTokenFailure('The token signature is invalid');
 
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, this.keySets.resolverFor(issuer, metadata.jwks_uri!), {
+    const { jwt } = this.options;
+    validateJwtClaims(
+      claims,
+      {
         issuer,
-        audience: [...resource.audiences],
-        algorithms: this.options.jwt.algorithms,
-        clockTolerance: tolerance,
-        maxTokenAge: this.options.jwt.maxTokenAgeSeconds,
-        requiredClaims: ['exp', ...this.options.jwt.requiredClaims],
-      }));
-    } catch (error) {
-      throw toFailure(error);
-    }
-
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + tolerance) {
-      throw new InvalidTokenFailure('The token was issued in the future');
-    }
+        audiences: resource.audiences,
+        clockToleranceSeconds: jwt.clockToleranceSeconds,
+        maxTokenAgeSeconds: jwt.maxTokenAgeSeconds,
+        requiredClaims: jwt.requiredClaims,
+      },
+      Math.floor(Date.now() / 1000),
+    );
     // An OpenID Connect ID token is not an access token (RFC 9068 §5, RFC 8725 §3.12). `nonce` is optional
     // in the code flow, so the hash claims only ID tokens carry count as well.
-    if (ID_TOKEN_CLAIMS.some((claim) => claim in payload)) throw new InvalidTokenFailure('The token is an ID token, not an access token');
-    return authInfoFromClaims(token, payload, resource, server.options.mapClaims ?? this.options.mapClaims);
+    if (ID_TOKEN_CLAIMS.some((claim) => claim in claims)) throw new InvalidTokenFailure('The token is an ID token, not an access token');
+    return authInfoFromClaims(token, claims, resource, server.options.mapClaims ?? this.options.mapClaims);
   }
 
-  private checkHeader(header: ProtectedHeaderParameters): void {
-    if (typeof header.alg !== 'string' || !this.algorithms.has(header.alg)) {
-      throw new InvalidTokenFailure('The token algorithm is not allowed');
-    }
-    const typ = header.typ?.toLowerCase();
-    if (typ === undefined ? this.options.jwt.typ === 'strict' : !this.typPolicy.has(typ)) {
+  /** Checks the JOSE header (T5, T6) and returns its algorithm. */
+  private checkHeader(header: Readonly<Record<string, unknown>>): string {
+    const { alg, typ, cty } = header;
+    if (typeof alg !== 'string' || !this.algorithms.has(alg)) throw new InvalidTokenFailure('The token algorithm is not allowed');
+    if (typ === undefined ? this.options.jwt.typ === 'strict' : typeof typ !== 'string' || !this.typPolicy.has(typ.toLowerCase())) {
       throw new InvalidTokenFailure('The token type is not an access token type');
     }
-    if (header.cty?.toUpperCase() === 'JWT') throw new InvalidTokenFailure('Nested JWTs are not accepted');
+    if (typeof cty === 'string' && cty.toUpperCase() === 'JWT') throw new InvalidTokenFailure('Nested JWTs are not accepted');
+    // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; we understand none (and RFC 7797's
+    // unencoded payload, the usual one, is never allowed in a JWT).
+    if (header.crit !== undefined) throw new InvalidTokenFailure('The token header has critical extensions');
+    if (header.kid !== undefined && typeof header.kid !== 'string') throw new InvalidTokenFailure('The token key id is not a string');
+    return alg;
   }
-}
-
-/** Decodes without verifying, only to route the token; any structural problem is an invalid token. */
-function decodeUnverified(token: string): { header: ProtectedHeaderParameters; claims: JWTPayload } {
-  // Three canonical base64url parts: not a JWE (five), not unsigned (empty signature), not a re-spelling.
-  if (!isCompactJws(token)) throw new InvalidTokenFailure('The token is not a canonically encoded compact JWS');
-  try {
-    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
-  } catch {
-    throw new InvalidTokenFailure('The token is not a well-formed JWT');
-  }
-}
-
-/** Maps what jose threw to a failure with our own wording; jose's messages never reach a client. */
-function toFailure(error: unknown): AuthenticationFailure {
-  if (error instanceof AuthenticationFailure) return error;
-  if (error instanceof errors.JWTExpired) return new InvalidTokenFailure('The token has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    return new InvalidTokenFailure(
-      error.reason === 'missing' ? `The token lacks the required "${error.claim}" claim` : `The token's "${error.claim}" claim is not accepted`,
-    );
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenFailure('The token signature is invalid');
-  if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenFailure('The token algorithm is not allowed');
-  return new InvalidTokenFailure('The token could not be verified');
 }

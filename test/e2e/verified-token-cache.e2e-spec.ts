@@ -1,6 +1,8 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BearerAuthGuard, McpAuthModule, ProtectedResource } from '../../lib/index.js';
+import { AccessTokenVerifier, BearerAuthGuard, MCP_AUTH_RESOLVED_OPTIONS, McpAuthModule, ProtectedResource } from '../../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
 import { startProtectedApp } from '../fixtures/protected-app.js';
@@ -66,5 +68,23 @@ describe.each(ADAPTERS)('the verified-token cache stays correct (%s)', (adapter)
     const token = await signAccessToken(key, { issuer: as.issuer, audience: mcp, scope: 'read:notes' });
     expect(await status('/mcp', token)).toBe(200);
     expect((await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+  });
+
+  it('a token verified twice is let through synchronously after that: no promise for Nest to await', async () => {
+    const nest = app.app;
+    const guard = new BearerAuthGuard(nest.get(Reflector), nest.get(AccessTokenVerifier), nest.get(MCP_AUTH_RESOLVED_OPTIONS));
+    const token = await signAccessToken(key, { issuer: as.issuer, audience: notes });
+    const activate = () => {
+      const request = { headers: { authorization: `Bearer ${token}` }, url: '/notes' } as Record<string, unknown>;
+      const context = new ExecutionContextHost([request, {}], NotesController, NotesController.prototype.list);
+      context.setType('http');
+      return { result: guard.canActivate(context), request };
+    };
+    // Admitted to the cache on its second successful verification.
+    expect(await activate().result).toBe(true);
+    expect(await activate().result).toBe(true);
+    const { result, request } = activate();
+    expect(result).toBe(true);
+    expect((request.auth as { clientId?: unknown } | undefined)?.clientId).toEqual(expect.any(String));
   });
 });
