@@ -1,7 +1,8 @@
-import { createPublicKey, KeyObject } from 'node:crypto';
-import { CompactEncrypt, SignJWT, UnsecuredJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../fixtures/http-app.js';
+import { constants, createPublicKey, generateKeyPairSync, KeyObject, sign, type SignKeyObjectInput } from 'node:crypto';
+import { CompactEncrypt, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { McpAuthModule } from '../../lib/index.js';
+import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
 import { signAccessToken } from '../fixtures/token-signer.js';
 import {
   accessClaims,
@@ -16,6 +17,8 @@ import {
   setUpCatalogue,
   signRaw,
 } from './fixtures/catalogue.js';
+import { startLoopbackIssuer, type LoopbackIssuer } from './fixtures/loopback-issuer.js';
+import { AttackClient, startGuardedApp } from './fixtures/security-app.js';
 
 /**
  * The attack catalogue, part 1: forged, re-headed and mis-claimed tokens, sent as real requests to Nest apps
@@ -166,6 +169,31 @@ describe.each(ADAPTERS)('attack catalogue: tokens (%s)', (adapter) => {
       await expectRefusedOffline(token);
     });
 
+    it.each([
+      ['unencoded payload (b64: false)', { crit: ['b64'], b64: false }],
+      ['a registered claim name (exp)', { crit: ['exp'] }],
+    ])('T4: crit with %s, signed by the trusted key, is refused for its crit alone', async (_name, crit) => {
+      const header = { alg: 'RS256', kid: catalogue.rsa.kid, typ: 'at+jwt' };
+      // The control: the same header and claims without crit are accepted, so crit is what the refusal is about.
+      expectAccepted(await catalogue.strict.bearer(catalogue.secret(signRaw(header, accessClaims(catalogue.first.issuer), catalogue.rsa))));
+      const token = catalogue.secret(signRaw({ ...header, ...crit }, accessClaims(catalogue.first.issuer), catalogue.rsa));
+      // The lenient app's offline refusal of these headers is the case above; here the reason is asserted.
+      expectInvalidToken(await catalogue.strict.bearer(token), 'The token header has critical extensions');
+    });
+
+    it.each([
+      ['a number', () => 42],
+      ['zero', () => 0],
+      ['null', () => null],
+      ['a boolean', () => true],
+      ['an array holding the published kid', (publishedKid: string) => [publishedKid]],
+    ])('T4: a kid that is %s, not a string, is refused before any key lookup', async (_name, kidFor) => {
+      const header = { alg: 'RS256', kid: kidFor(catalogue.rsa.kid), typ: 'at+jwt' };
+      const token = catalogue.secret(signRaw(header, accessClaims(catalogue.first.issuer), catalogue.rsa));
+      expectInvalidToken(await catalogue.strict.bearer(token), 'The token key id is not a string');
+      await expectRefusedOffline(token);
+    });
+
     it('T4: a nested JWT (cty: JWT) is refused', async () => {
       await expectRefusedOffline(await catalogue.token({ header: { cty: 'JWT' } }));
       await expectRefusedOffline(await catalogue.token({ header: { cty: 'jwt' } }));
@@ -266,6 +294,42 @@ describe.each(ADAPTERS)('attack catalogue: tokens (%s)', (adapter) => {
     it('maxTokenAge: a token without iat is refused when a maximum age is set', async () => {
       const outcome = await catalogue.strict.bearer(await catalogue.token({ omit: ['iat'] }));
       expectInvalidToken(outcome, 'The token lacks the required "iat" claim');
+    });
+  });
+
+  describe('weak keys', () => {
+    // An issuer of its own, publishing a 1024-bit and a 2048-bit RSA key, and an app that trusts only it.
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const strong = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    let issuer: LoopbackIssuer;
+    let app: RunningApp;
+    let client: AttackClient;
+
+    beforeAll(async () => {
+      // No `alg` on the JWKs, so the key set hands each key out for RS256 and PS256 alike.
+      const jwk = (key: KeyObject, kid: string): JWK => ({ ...key.export({ format: 'jwk' }), kid, use: 'sig' });
+      issuer = await startLoopbackIssuer();
+      await issuer.publish([], [jwk(weak.publicKey, 'weak-1024'), jwk(strong.publicKey, 'strong-2048')]);
+      const resource = { resource: RESOURCE, authorizationServers: [issuer.issuer], scopesSupported: ['read:notes', 'write:notes'] };
+      app = await startGuardedApp(adapter, McpAuthModule.forRoot({ protectedResources: [resource], showErrorDetails: true }), { logger: catalogue.logs });
+      client = new AttackClient(() => app.url);
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      await issuer?.close();
+    });
+
+    /** Signed with node:crypto: jose refuses to sign with an RSA key under 2048 bits. */
+    function signWith(alg: 'RS256' | 'PS256', kid: string, privateKey: KeyObject): string {
+      const input = `${base64url({ alg, kid, typ: 'at+jwt' })}.${base64url(accessClaims(issuer.issuer))}`;
+      const key: SignKeyObjectInput = alg === 'PS256' ? { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key: privateKey };
+      return catalogue.secret(`${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`);
+    }
+
+    it.each([['RS256'], ['PS256']] as const)('T5: an %s token signed by a published 1024-bit RSA key is refused; by a 2048-bit one, accepted', async (alg) => {
+      expectAccepted(await client.bearer(signWith(alg, 'strong-2048', strong.privateKey)));
+      expectInvalidToken(await client.bearer(signWith(alg, 'weak-1024', weak.privateKey)), 'The issuer key does not fit the token algorithm');
     });
   });
 

@@ -1,5 +1,6 @@
+import { CompactSign, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { isCanonicalBase64url, isCompactJws } from '../../../lib/verification/compact-jws.js';
+import { decodeCompactJws, isCanonicalBase64url, isCompactJws } from '../../../lib/verification/compact-jws.js';
 
 const encode = (bytes: number[]) => Buffer.from(bytes).toString('base64url');
 
@@ -57,5 +58,73 @@ describe('isCompactJws', () => {
     ['a padded signature', `${header}.${payload}.${signature}=`],
   ])('refuses %s', (_name, token) => {
     expect(isCompactJws(token)).toBe(false);
+  });
+});
+
+describe('decodeCompactJws', () => {
+  const header = { alg: 'ES256', typ: 'at+jwt', kid: 'key-1' };
+  const claims = { iss: 'https://as.example.com', aud: ['https://mcp.example.com/mcp'], sub: 'usér-1', exp: 1_800_000_000, nested: { a: [1, null] } };
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  it('returns the header, the claims, the signing input (the first two parts’ bytes) and the signature bytes of a real token', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await new CompactSign(Buffer.from(JSON.stringify(claims))).setProtectedHeader(header).sign(privateKey);
+    const [encodedHeader, encodedPayload, encodedSignature] = token.split('.') as [string, string, string];
+
+    const decoded = decodeCompactJws(token);
+
+    expect(decoded).toBeDefined();
+    expect(decoded!.header).toEqual(header);
+    expect(decoded!.claims).toEqual(claims);
+    expect(decoded!.signingInput).toBeInstanceOf(Buffer);
+    expect(decoded!.signingInput.equals(Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'))).toBe(true);
+    expect(decoded!.signature).toBeInstanceOf(Buffer);
+    expect(decoded!.signature.equals(Buffer.from(encodedSignature, 'base64url'))).toBe(true);
+    expect(decoded!.signature).toHaveLength(64); // ES256: R ‖ S
+  });
+
+  it('decodes a UTF-8 payload without touching the signing input', () => {
+    const token = `${json({ alg: 'RS256' })}.${json({ sub: 'ünïcödé €' })}.${encode([1, 2, 3])}`;
+    const decoded = decodeCompactJws(token)!;
+    expect(decoded.claims).toEqual({ sub: 'ünïcödé €' });
+    expect(decoded.signingInput.toString('latin1')).toBe(token.slice(0, token.lastIndexOf('.')));
+    expect([...decoded.signature]).toEqual([1, 2, 3]);
+  });
+
+  const encodedText = (text: string) => Buffer.from(text).toString('base64url');
+  const notObjects: [string, string][] = [
+    ['not JSON', encodedText('not json')],
+    ['truncated JSON', encodedText('{"alg":"RS256"')],
+    ['a JSON array', json(['alg', 'RS256'])],
+    ['JSON null', json(null)],
+    ['a JSON number', json(42)],
+    ['a JSON string', json('{"alg":"RS256"}')],
+    ['JSON true', json(true)],
+  ];
+
+  it.each(notObjects)('is undefined when the header is %s', (_name, encodedHeader) => {
+    const token = `${encodedHeader}.${json(claims)}.${encode([1, 2, 3])}`;
+    expect(isCompactJws(token)).toBe(true); // only the JSON is wrong
+    expect(decodeCompactJws(token)).toBeUndefined();
+  });
+
+  it.each(notObjects)('is undefined when the payload is %s', (_name, encodedPayload) => {
+    const token = `${json(header)}.${encodedPayload}.${encode([1, 2, 3])}`;
+    expect(isCompactJws(token)).toBe(true);
+    expect(decodeCompactJws(token)).toBeUndefined();
+  });
+
+  it('returns an empty object header or payload as an object (refusing it is the verifier’s job)', () => {
+    const decoded = decodeCompactJws(`${json({})}.${json({})}.${encode([1])}`);
+    expect(decoded?.header).toEqual({});
+    expect(decoded?.claims).toEqual({});
+  });
+
+  it('keeps a "__proto__" member as plain data, never as the prototype', () => {
+    const token = `${encodedText('{"alg":"RS256","__proto__":{"polluted":true}}')}.${json(claims)}.${encode([1])}`;
+    const decoded = decodeCompactJws(token)!;
+    expect(Object.getPrototypeOf(decoded.header)).toBe(Object.prototype);
+    expect((decoded.header as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 });

@@ -1,0 +1,246 @@
+import { constants, createSecretKey, generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import { CompactSign, generateKeyPair } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keyFitsAlgorithm, verifyJwsSignature } from '../../../lib/verification/jws-signature.js';
+
+/** What a verifier gets from a compact JWS: the bytes the signature covers, and the signature. */
+interface SignedInput {
+  signingInput: Buffer;
+  signature: Buffer;
+}
+
+/** The algorithms whose keys and signatures jose makes; EdDSA over Ed448 is signed with node:crypto below. */
+const JOSE_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+type JoseAlgorithm = (typeof JOSE_ALGORITHMS)[number];
+
+const PAYLOAD = new TextEncoder().encode(JSON.stringify({ iss: 'https://as.example.com', sub: 'user-1' }));
+
+/** The signing input and signature of a compact JWS, as a verifier takes it apart. */
+function partsOf(token: string): SignedInput {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  return { signingInput: Buffer.from(`${header}.${payload}`), signature: Buffer.from(signature, 'base64url') };
+}
+
+function flipByte(bytes: Buffer, index: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[index]! ^= 0x01;
+  return copy;
+}
+
+/** Whether the call threw; a verifier that throws on attacker input is a bug even when it means "no". */
+function outcome(alg: string, key: KeyObject, input: SignedInput): boolean | 'threw' {
+  try {
+    return verifyJwsSignature(alg, key, input.signingInput, input.signature);
+  } catch {
+    return 'threw';
+  }
+}
+
+interface SignedFixture extends SignedInput {
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+}
+
+const fixtures = new Map<string, SignedFixture>();
+const fixture = (alg: string) => fixtures.get(alg)!;
+
+beforeAll(async () => {
+  await Promise.all(
+    JOSE_ALGORITHMS.map(async (alg: JoseAlgorithm) => {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const token = await new CompactSign(PAYLOAD).setProtectedHeader({ alg }).sign(privateKey);
+      fixtures.set(alg, { ...partsOf(token), publicKey: KeyObject.from(publicKey), privateKey: KeyObject.from(privateKey) });
+    }),
+  );
+  // EdDSA over Ed448 (RFC 8037), which jose's WebCrypto keys do not cover.
+  const ed448 = generateKeyPairSync('ed448');
+  const signingInput = Buffer.from(`${Buffer.from(JSON.stringify({ alg: 'EdDSA' })).toString('base64url')}.${Buffer.from(PAYLOAD).toString('base64url')}`);
+  fixtures.set('EdDSA/Ed448', { signingInput, signature: sign(null, signingInput, ed448.privateKey), ...ed448 });
+});
+
+const SIGNED = [...JOSE_ALGORITHMS.map((alg) => [alg, alg] as const), ['EdDSA', 'EdDSA/Ed448'] as const];
+
+describe('verifyJwsSignature', () => {
+  describe.each(SIGNED)('%s (%s)', (alg, name) => {
+    it('T4: verifies a genuine signature with a key that fits', () => {
+      const { publicKey, ...input } = fixture(name);
+      expect(keyFitsAlgorithm(alg, publicKey)).toBe(true);
+      expect(outcome(alg, publicKey, input)).toBe(true);
+    });
+
+    it('T4: refuses the signature with one bit flipped, first or last byte', () => {
+      const { publicKey, signingInput, signature } = fixture(name);
+      expect(outcome(alg, publicKey, { signingInput, signature: flipByte(signature, 0) })).toBe(false);
+      expect(outcome(alg, publicKey, { signingInput, signature: flipByte(signature, signature.length - 1) })).toBe(false);
+    });
+
+    it('T4: refuses an altered signing input (one bit of the payload, or a byte appended)', () => {
+      const { publicKey, signingInput, signature } = fixture(name);
+      expect(outcome(alg, publicKey, { signingInput: flipByte(signingInput, signingInput.length - 1), signature })).toBe(false);
+      expect(outcome(alg, publicKey, { signingInput: Buffer.concat([signingInput, Buffer.from('A')]), signature })).toBe(false);
+    });
+
+    it('T4: refuses a genuine signature checked with another key of the same kind', () => {
+      const { publicKey, signingInput, signature } = fixture(name);
+      const otherKey = freshPublicKeyLike(publicKey);
+      expect(keyFitsAlgorithm(alg, otherKey)).toBe(true);
+      expect(outcome(alg, otherKey, { signingInput, signature })).toBe(false);
+    });
+
+    it.each([
+      ['empty', 0],
+      ['one byte', 1],
+      ['64 random bytes', 64],
+      ['256 random bytes', 256],
+      ['the signature’s length, random', -1],
+    ])('T4: a garbage signature (%s) is false, never an exception', (_name, length) => {
+      const { publicKey, signingInput, signature } = fixture(name);
+      const garbage = randomBytes(length === -1 ? signature.length : length);
+      expect(outcome(alg, publicKey, { signingInput, signature: garbage })).toBe(false);
+    });
+  });
+
+  it('T4: an ES256 signature in DER (Node’s default encoding) is refused; the same key’s R ‖ S signature verifies', () => {
+    const { publicKey, privateKey, signingInput } = fixture('ES256');
+    const der = sign('sha256', signingInput, privateKey);
+    expect(der[0]).toBe(0x30); // an ASN.1 SEQUENCE: really DER
+    expect(outcome('ES256', publicKey, { signingInput, signature: der })).toBe(false);
+    const p1363 = sign('sha256', signingInput, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    expect(outcome('ES256', publicKey, { signingInput, signature: p1363 })).toBe(true);
+  });
+
+  it.each([
+    ['ES256', 64],
+    ['ES384', 96],
+    ['ES512', 132],
+  ])('T4: a %s signature of the wrong length (not %i bytes) is refused', (alg, length) => {
+    const { publicKey, signingInput, signature } = fixture(alg);
+    expect(signature).toHaveLength(length);
+    for (const wrong of [signature.subarray(0, length - 1), Buffer.concat([signature, Buffer.alloc(1)]), Buffer.concat([Buffer.alloc(1), signature])]) {
+      expect(outcome(alg, publicKey, { signingInput, signature: wrong })).toBe(false);
+    }
+  });
+
+  it.each([
+    ['RS256', 'PS256'],
+    ['PS256', 'RS256'],
+    ['RS256', 'RS384'],
+    ['PS384', 'PS256'],
+    ['ES384', 'ES256'],
+  ])('T5: a genuine %s signature checked as %s is refused', (signedAs, checkedAs) => {
+    const { publicKey, signingInput, signature } = fixture(signedAs);
+    expect(outcome(checkedAs, publicKey, { signingInput, signature })).toBe(false);
+  });
+
+  it.each([['HS256'], ['none'], ['NONE'], ['rs256'], ['ES256K'], ['RSA-OAEP'], [''], ['__proto__'], ['constructor']])(
+    'T5: the unknown algorithm %j is false without throwing, even over a genuine RS256 signature',
+    (alg) => {
+      const { publicKey, ...input } = fixture('RS256');
+      expect(outcome(alg, publicKey, input)).toBe(false);
+    },
+  );
+
+  it('T5: a key that does not fit (ES256 over an RSA key, RS256 over an EC key, a P-384 key for ES256) is false, not an exception', () => {
+    expect(outcome('ES256', fixture('RS256').publicKey, { ...fixture('ES256') })).toBe(false);
+    expect(outcome('RS256', fixture('ES256').publicKey, { ...fixture('RS256') })).toBe(false);
+    expect(outcome('ES256', fixture('ES384').publicKey, { ...fixture('ES256') })).toBe(false);
+    expect(outcome('EdDSA', fixture('RS256').publicKey, { ...fixture('EdDSA') })).toBe(false);
+  });
+
+  it('T4: PS256 verifies under an RSA-PSS key, and an RSA-PSS key restricted to SHA-256 is false (not a throw) for PS512', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' });
+    const { signingInput } = fixture('PS256');
+    const pss = (digest: string, saltLength: number) => sign(digest, signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+    const ps256 = pss('sha256', 32);
+    expect(keyFitsAlgorithm('PS256', publicKey)).toBe(true);
+    expect(outcome('PS256', publicKey, { signingInput, signature: ps256 })).toBe(true);
+    expect(outcome('PS512', publicKey, { signingInput, signature: ps256 })).toBe(false);
+  });
+
+  it('T4: a PS256 signature with a salt other than the digest length is refused (RFC 7518 §3.5)', () => {
+    const { publicKey, privateKey, signingInput } = fixture('PS256');
+    const withSalt = (saltLength: number) => sign('sha256', signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+    expect(outcome('PS256', publicKey, { signingInput, signature: withSalt(32) })).toBe(true);
+    expect(outcome('PS256', publicKey, { signingInput, signature: withSalt(0) })).toBe(false);
+    expect(outcome('PS256', publicKey, { signingInput, signature: withSalt(64) })).toBe(false);
+  });
+});
+
+describe('keyFitsAlgorithm', () => {
+  const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const rsa2040 = generateKeyPairSync('rsa', { modulusLength: 2040 });
+  const rsaPss1024 = generateKeyPairSync('rsa-pss', { modulusLength: 1024 });
+  const rsaPss2048 = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' });
+  const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+  const ed25519 = generateKeyPairSync('ed25519');
+  const ed448 = generateKeyPairSync('ed448');
+  const x25519 = generateKeyPairSync('x25519');
+
+  it.each([
+    ['RS256', 'RSA 2048', () => fixture('RS256').publicKey],
+    ['RS512', 'RSA 2048', () => fixture('RS256').publicKey],
+    ['PS256', 'RSA 2048', () => fixture('RS256').publicKey],
+    ['PS256', 'RSA-PSS 2048', () => rsaPss2048.publicKey],
+    ['ES256', 'EC P-256', () => p256.publicKey],
+    ['ES384', 'EC P-384', () => p384.publicKey],
+    ['ES512', 'EC P-521', () => p521.publicKey],
+    ['EdDSA', 'Ed25519', () => ed25519.publicKey],
+    ['EdDSA', 'Ed448', () => ed448.publicKey],
+    ['Ed25519', 'Ed25519', () => ed25519.publicKey],
+  ])('T5: %s accepts a public %s key', (alg, _name, key) => {
+    expect(keyFitsAlgorithm(alg, key())).toBe(true);
+  });
+
+  it.each([
+    ['ES256', 'an RSA key', () => fixture('RS256').publicKey],
+    ['ES256', 'an EC P-384 key (wrong curve)', () => p384.publicKey],
+    ['ES256', 'an EC secp256k1 key (ES256K’s curve)', () => secp256k1.publicKey],
+    ['ES384', 'an EC P-256 key', () => p256.publicKey],
+    ['ES512', 'an EC P-384 key', () => p384.publicKey],
+    ['RS256', 'a 1024-bit RSA key', () => rsa1024.publicKey],
+    ['RS512', 'a 1024-bit RSA key', () => rsa1024.publicKey],
+    ['PS256', 'a 1024-bit RSA key', () => rsa1024.publicKey],
+    ['PS512', 'a 1024-bit RSA-PSS key', () => rsaPss1024.publicKey],
+    ['RS256', 'a 2040-bit RSA key (just under 2048)', () => rsa2040.publicKey],
+    ['PS256', 'a 2040-bit RSA key (just under 2048)', () => rsa2040.publicKey],
+    ['RS256', 'an RSA-PSS key (PSS only)', () => rsaPss2048.publicKey],
+    ['RS256', 'an RSA private key', () => fixture('RS256').privateKey],
+    ['PS256', 'an RSA private key', () => fixture('PS256').privateKey],
+    ['ES256', 'an EC private key', () => fixture('ES256').privateKey],
+    ['EdDSA', 'an Ed25519 private key', () => fixture('EdDSA').privateKey],
+    ['RS256', 'an Ed25519 key', () => ed25519.publicKey],
+    ['ES256', 'an Ed25519 key', () => ed25519.publicKey],
+    ['Ed25519', 'an Ed448 key', () => ed448.publicKey],
+    ['EdDSA', 'an X25519 (key agreement) key', () => x25519.publicKey],
+    ['EdDSA', 'an EC P-256 key', () => p256.publicKey],
+    ['HS256', 'an RSA key', () => fixture('RS256').publicKey],
+    ['HS256', 'a secret key', () => createSecretKey(randomBytes(32))],
+    ['RS256', 'a secret key', () => createSecretKey(randomBytes(256))],
+    ['none', 'an RSA key', () => fixture('RS256').publicKey],
+    ['none', 'an EC key', () => p256.publicKey],
+    ['rs256', 'an RSA key (algorithm names are case-sensitive)', () => fixture('RS256').publicKey],
+    ['', 'an RSA key', () => fixture('RS256').publicKey],
+  ])('T5: %s refuses %s', (alg, _name, key) => {
+    expect(keyFitsAlgorithm(alg, key())).toBe(false);
+  });
+});
+
+/** A new public key of the same type as `key`: RSA with its modulus length, EC on its curve, or the same Edwards curve. */
+function freshPublicKeyLike(key: KeyObject): KeyObject {
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return generateKeyPairSync('rsa', { modulusLength: details.modulusLength! }).publicKey;
+    case 'ec':
+      return generateKeyPairSync('ec', { namedCurve: details.namedCurve! }).publicKey;
+    case 'ed25519':
+      return generateKeyPairSync('ed25519').publicKey;
+    case 'ed448':
+      return generateKeyPairSync('ed448').publicKey;
+    default:
+      throw new Error(`no fresh key for ${key.asymmetricKeyType}`);
+  }
+}
