@@ -23,7 +23,8 @@ export interface JwtClaimsPolicy {
 export function validateJwtClaims(claims: Readonly<Record<string, unknown>>, policy: JwtClaimsPolicy, nowSeconds: number): void {
   const maxAge = policy.maxTokenAgeSeconds;
   for (const claim of ['iss', 'aud', 'exp', ...(maxAge === undefined ? [] : ['iat']), ...policy.requiredClaims]) {
-    if (claims[claim] === undefined) throw new InvalidTokenFailure(`The token lacks the required "${claim}" claim`);
+    // Own members only: a claim named like something every object inherits (`constructor`) is no exception.
+    if (!Object.hasOwn(claims, claim) || claims[claim] === undefined) throw new InvalidTokenFailure(`The token lacks the required "${claim}" claim`);
   }
   if (claims.iss !== policy.issuer) throw notAccepted('iss');
   if (!audienceAccepted(claims.aud, policy.audiences)) throw notAccepted('aud');

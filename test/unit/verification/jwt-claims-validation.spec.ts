@@ -81,6 +81,15 @@ describe('validateJwtClaims', () => {
       expectAccepted(claims({ tenant: 't-1' }), policy);
     });
 
+    it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])(
+      'T10: a required claim named like an inherited member ("%s") must be the token\'s own',
+      (claim) => {
+        const policy = { ...POLICY, requiredClaims: [claim] };
+        expect(refusal(claims(), policy).detail).toBe(`The token lacks the required "${claim}" claim`);
+        expectAccepted(JSON.parse(JSON.stringify(claims()).replace(/^\{/, `{"${claim}":"x",`)) as Record<string, unknown>, policy);
+      },
+    );
+
     it('T10: iat and the other claims are optional when no maximum age and no required claims are configured', () => {
       expectAccepted(claims({ iat: undefined, sub: undefined, client_id: undefined, jti: undefined }));
     });
