@@ -43,6 +43,15 @@ export class AuthorizationServerRegistry {
     return tenant;
   }
 
+  /**
+   * `trustedServer()` without waiting, for a configured issuer of the resource that is discovered already;
+   * `undefined` when only `trustedServer()` can tell (a tenant, a discovery still pending or failed).
+   */
+  readyTrustedServer(issuer: string, resource: ResolvedProtectedResource): TrustedAuthorizationServer | undefined {
+    const entry = resource.issuers.includes(issuer) ? this.entries.get(issuer) : undefined;
+    return entry?.state === 'ready' ? entry.server : undefined;
+  }
+
   /** The server that introspects the resource's opaque tokens (`tokenFormat` `opaque` or `mixed`). */
   async introspectionServer(resource: ResolvedProtectedResource): Promise<TrustedAuthorizationServer> {
     const issuer = resource.introspectionIssuer;

@@ -1,5 +1,6 @@
 import { HttpException, Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { isPromise, type MaybePromise } from '../common/maybe-promise.js';
 import { setVerifiedAuthInfo } from '../context/verified-auth-info.js';
 import {
   AuthenticationFailure,
@@ -19,10 +20,6 @@ import { parseAuthorizationHeader } from './authorization-header.js';
 import { requestUserFromAuthInfo, type RequestUser } from './request-user.js';
 import { resourceForRoute } from './resource-for-route.js';
 import { RouteRequirementsCache, type RouteRequirements } from './route-requirements.js';
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return value instanceof Promise;
-}
 
 /**
  * Lets a request through only with a valid bearer token for the route's protected resource, carrying
@@ -48,14 +45,14 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   /**
-   * Synchronous when the token was verified recently (the verifier's cache answers without a promise), so
-   * the request costs Nest no promise for the guard; otherwise a promise of the same answer.
+   * Synchronous whenever verifying needs no I/O (a token verified recently, or signed with a key already at
+   * hand), so the request costs Nest no promise for the guard; otherwise a promise of the same answer.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     const resource = this.getResource(context, request);
     const required = this.getRequiredScopes(context);
-    let verified: AuthInfo | Promise<AuthInfo>;
+    let verified: MaybePromise<AuthInfo>;
     try {
       verified = this.verifyToken(this.extractToken(request), resource);
     } catch (error) {
@@ -88,9 +85,9 @@ export class BearerAuthGuard implements CanActivate {
     return credentials.token;
   }
 
-  /** Verifies the token for the resource: from the verifier's cache when it can, without a promise. */
-  protected verifyToken(token: string, resource: ResolvedProtectedResource): AuthInfo | Promise<AuthInfo> {
-    return this.verifier.verifyFromCache(token, resource) ?? this.verifier.verify(token, resource);
+  /** Verifies the token for the resource: synchronously when no I/O is needed. */
+  protected verifyToken(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
+    return this.verifier.verifySyncIfPossible(token, resource);
   }
 
   /** Every scope the route needs: `@RequireScopes()` on the class ∪ on the handler. */

@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../common/maybe-promise.js';
 import type { ResolvedProtectedResource } from '../options/resolved-options.js';
 import type { AuthInfo } from './auth-info.interface.js';
 
@@ -12,11 +13,12 @@ export abstract class AccessTokenVerifier {
   abstract verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo>;
 
   /**
-   * The {@link AuthInfo} `verify()` would give for a token it verified recently and still trusts, found
-   * with no I/O and no promise; `undefined` whenever `verify()` has to run. The guard asks this first, so a
-   * client that reuses its token (as MCP clients do) costs no asynchronous work. The default knows nothing.
+   * `verify()`, but answering synchronously (and throwing synchronously) whenever the answer needs no I/O:
+   * a token verified recently, or one signed with a key already at hand. Only when something has to be
+   * fetched does it return a promise. The guard calls this, so most requests cost it no promise at all.
+   * The default defers to `verify()`; override both or neither, with the same outcome.
    */
-  verifyFromCache(_token: string, _resource: ResolvedProtectedResource): AuthInfo | undefined {
-    return undefined;
+  verifySyncIfPossible(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
+    return this.verify(token, resource);
   }
 }

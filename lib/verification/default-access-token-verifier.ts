@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IntrospectionAccessTokenVerifier } from '../introspection/introspection-access-token-verifier.js';
+import type { MaybePromise } from '../common/maybe-promise.js';
 import type { ResolvedProtectedResource } from '../options/resolved-options.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
@@ -24,8 +25,8 @@ export class DefaultAccessTokenVerifier extends AccessTokenVerifier {
     super();
   }
 
-  override verifyFromCache(token: string, resource: ResolvedProtectedResource): AuthInfo | undefined {
-    return this.isJwtFor(token, resource) ? this.jwt.verifyFromCache(token, resource) : undefined;
+  override verifySyncIfPossible(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
+    return this.isJwtFor(token, resource) ? this.jwt.verifySyncIfPossible(token, resource) : this.introspection.verify(token, resource);
   }
 
   verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {

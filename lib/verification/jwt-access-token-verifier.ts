@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { thenMaybe, type MaybePromise } from '../common/maybe-promise.js';
 import { AuthorizationServerRegistry } from '../discovery/authorization-server-registry.js';
+import type { TrustedAuthorizationServer } from '../discovery/tenant-authorization-servers.js';
 import { InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
-import { decodeCompactJws, isCompactJws } from './compact-jws.js';
+import { decodeCompactJws, isCompactJws, type DecodedCompactJws } from './compact-jws.js';
 import { IssuerKeySets } from './issuer-key-sets.js';
 import { verifyJwsSignature } from './jws-signature.js';
 import { validateJwtClaims } from './jwt-claims-validation.js';
@@ -58,18 +60,23 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     await Promise.all(withKeys.map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
   }
 
-  override verifyFromCache(token: string, resource: ResolvedProtectedResource): AuthInfo | undefined {
-    return this.cache?.get(this.cache.keyFor(token, resource.resource), token);
+  async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    return this.verifySyncIfPossible(token, resource);
   }
 
-  async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+  /**
+   * Synchronous unless the issuer's metadata or keys have to be fetched first: a token verified recently
+   * comes from the cache, and a new one signed with a key already at hand is checked on the spot.
+   */
+  override verifySyncIfPossible(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
     if (!this.cache) return this.verifyJwt(token, resource);
     const key = this.cache.keyFor(token, resource.resource);
     const cached = this.cache.get(key, token);
     if (cached) return cached;
-    const auth = await this.verifyJwt(token, resource);
-    this.cache.set(key, auth, this.cacheDeadline(auth));
-    return auth;
+    return thenMaybe(this.verifyJwt(token, resource), (auth) => {
+      this.cache!.set(key, auth, this.cacheDeadline(auth));
+      return auth;
+    });
   }
 
   /** When a verified token stops being valid: its `exp`, or sooner its maximum age. In milliseconds. */
@@ -80,28 +87,39 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     return maxAge !== undefined && typeof iat === 'number' ? Math.min(expiresAt, (iat + maxAge) * 1000) : expiresAt;
   }
 
-  private async verifyJwt(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+  private verifyJwt(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
     // Three canonical base64url parts: not a JWE (five), not unsigned (empty signature), not a re-spelling.
     if (!isCompactJws(token)) throw new InvalidTokenFailure('The token is not a canonically encoded compact JWS');
     const jws = decodeCompactJws(token);
     if (!jws) throw new InvalidTokenFailure('The token is not a well-formed JWT');
-    const { header, claims } = jws;
-    const alg = this.checkHeader(header);
-    const issuer = claims.iss;
+    const alg = this.checkHeader(jws.header);
+    const issuer = jws.claims.iss;
     if (typeof issuer !== 'string') throw new InvalidTokenFailure('The token names no issuer');
     // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13):
     // a configured one, or one the resource's issuerResolver accepts (a tenant).
-    const server = await this.registry.trustedServer(issuer, resource);
-    const kid = typeof header.kid === 'string' ? header.kid : undefined;
-    const pendingKey = this.keySets.keyFor(issuer, server.metadata.jwks_uri!, { alg, kid });
-    const key = pendingKey instanceof KeyObject ? pendingKey : await pendingKey;
-    if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) throw new InvalidTokenFailure('The token signature is invalid');
+    const server = this.registry.readyTrustedServer(issuer, resource) ?? this.registry.trustedServer(issuer, resource);
+    return thenMaybe(server, (trusted) =>
+      thenMaybe(this.keySets.keyFor(issuer, trusted.metadata.jwks_uri!, { alg, kid: jws.header.kid as string | undefined }), (key) =>
+        this.checkSignatureAndClaims(token, jws, alg, key, trusted, resource),
+      ),
+    );
+  }
 
+  private checkSignatureAndClaims(
+    token: string,
+    jws: DecodedCompactJws,
+    alg: string,
+    key: KeyObject,
+    server: TrustedAuthorizationServer,
+    resource: ResolvedProtectedResource,
+  ): AuthInfo {
+    if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) throw new InvalidTokenFailure('The token signature is invalid');
+    const { claims } = jws;
     const { jwt } = this.options;
     validateJwtClaims(
       claims,
       {
-        issuer,
+        issuer: server.issuer,
         audiences: resource.audiences,
         clockToleranceSeconds: jwt.clockToleranceSeconds,
         maxTokenAgeSeconds: jwt.maxTokenAgeSeconds,
