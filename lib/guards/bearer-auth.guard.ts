@@ -145,13 +145,13 @@ export class BearerAuthGuard implements CanActivate {
     resource: ResolvedProtectedResource,
     required: readonly string[],
   ): true {
-    try {
-      // Expiry and signature come first: an expired token is a 401 even if it also lacks scopes.
-      if (missingScopes(required, auth.scopes, this.options.scopeHierarchy).length > 0) throw new InsufficientScopeFailure(required);
-      const roles = this.getRequiredRoles(context);
-      if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) throw new InsufficientRoleFailure(roles);
-    } catch (error) {
-      return this.refuse(error, context, resource, required);
+    // Expiry and signature came first: an expired token is a 401 even if it also lacks scopes.
+    if (missingScopes(required, auth.scopes, this.options.scopeHierarchy).length > 0) {
+      return this.onAuthenticationFailure(new InsufficientScopeFailure(required), context, resource, required);
+    }
+    const roles = this.getRequiredRoles(context);
+    if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) {
+      return this.onAuthenticationFailure(new InsufficientRoleFailure(roles), context, resource, required);
     }
     this.attachAuthInfo(request, auth);
     return true;

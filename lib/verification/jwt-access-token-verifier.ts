@@ -98,11 +98,12 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13):
     // a configured one, or one the resource's issuerResolver accepts (a tenant).
     const server = this.registry.readyTrustedServer(issuer, resource) ?? this.registry.trustedServer(issuer, resource);
-    return thenMaybe(server, (trusted) =>
-      thenMaybe(this.keySets.keyFor(issuer, trusted.metadata.jwks_uri!, { alg, kid: jws.header.kid as string | undefined }), (key) =>
-        this.checkSignatureAndClaims(token, jws, alg, key, trusted, resource),
-      ),
-    );
+    return thenMaybe(server, (trusted) => {
+      const jwksUri = trusted.metadata.jwks_uri;
+      if (jwksUri === undefined) throw new InvalidTokenFailure('The token issuer publishes no keys');
+      const key = this.keySets.keyFor(issuer, jwksUri, { alg, kid: jws.header.kid as string | undefined });
+      return thenMaybe(key, (resolved) => this.checkSignatureAndClaims(token, jws, alg, resolved, trusted, resource));
+    });
   }
 
   private checkSignatureAndClaims(
