@@ -1,3 +1,4 @@
+import { createPublicKey, verify as verifySignature, type JsonWebKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
@@ -6,7 +7,8 @@ import { createVerifierContext } from './verifier-context.js';
 
 // In-process micro-benchmark of the cost of one verification (child process, started by run.ts).
 // Contenders, each timed over the same number of operations per round, rounds in rotating order:
-// - jose-key:         jose.jwtVerify with the public key already imported: the physical floor per new token.
+// - signature-only:   Node's crypto.verify of the RS256 signature, nothing else: what no verifier goes below.
+// - jose-key:         jose.jwtVerify with the public key already imported: the issue's floor per new token.
 // - jose-remote-jwks: jose.jwtVerify with a warmed createRemoteJWKSet: what a straightforward verifier pays.
 // - ours-new:         our verifier (from DI, defaults) with a token it has not seen: every one a cache miss.
 // - ours-cache-off:   our verifier with the verified-token cache turned off.
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   const metadata = (await (await fetch(`${config.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
   const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: JWK[] };
   const publicKey = await importJWK(keys[0]!, keys[0]!.alg ?? 'RS256');
+  const keyObject = createPublicKey({ key: keys[0]! as JsonWebKey, format: 'jwk' });
   const remoteKeySet = createRemoteJWKSet(new URL(metadata.jwks_uri));
   await remoteKeySet.reload();
   const claims = { issuer: config.issuer, audience: config.resource };
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
   const reused = pool[0]!;
 
   const contenders: Array<[name: string, verify: Contender, nextToken: () => string]> = [
+    ['signature-only', (token) => Promise.resolve(signatureOnly(token, keyObject)), nextForOthers],
     ['jose-key', (token) => jwtVerify(token, publicKey, claims), nextForOthers],
     ['jose-remote-jwks', (token) => jwtVerify(token, remoteKeySet, claims), nextForOthers],
     ['ours-new', (token) => ours.verify(token), nextForOurs],
@@ -90,6 +94,14 @@ async function main(): Promise<void> {
 
   await Promise.all([ours.close(), oursWithoutCache.close()]);
   process.send?.({ type: 'result', microseconds, cacheMaxEntries, poolSize: pool.length } satisfies MicroMessage, () => process.exit(0));
+}
+
+/** The bare RS256 signature check of a compact JWS: split, decode the signature, verify. */
+function signatureOnly(token: string, key: ReturnType<typeof createPublicKey>): boolean {
+  const end = token.lastIndexOf('.');
+  const valid = verifySignature('sha256', Buffer.from(token.slice(0, end), 'latin1'), key, Buffer.from(token.slice(end + 1), 'base64url'));
+  if (!valid) throw new Error('signature-only: a pool token did not verify');
+  return valid;
 }
 
 /** Microseconds per operation for `count` verifications, `concurrency` in flight. */
