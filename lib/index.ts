@@ -50,6 +50,8 @@ export { McpToolScopes, type ToolScopeChallenge, type ToolScopeChallengeHandler 
 
 /** Verification: the swappable verifier, the default JWT one, and the MCP SDK adapter. */
 export { AccessTokenVerifier } from './verification/access-token-verifier.js';
+/** What `verifySyncIfPossible()` and the guard's `verifyToken()` return: the value now, or a promise of it. */
+export type { MaybePromise } from './common/maybe-promise.js';
 export { JwtAccessTokenVerifier } from './verification/jwt-access-token-verifier.js';
 /** RFC 7662 introspection of opaque tokens, and the default verifier that picks JWT or introspection per resource. */
 export { IntrospectionAccessTokenVerifier } from './introspection/introspection-access-token-verifier.js';
