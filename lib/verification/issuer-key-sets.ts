@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors } from 'jose';
+import type { MaybePromise } from '../common/maybe-promise.js';
 import { networkErrorCode } from '../common/network-error-reason.js';
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { keyFitsAlgorithm } from './jws-signature.js';
@@ -53,7 +54,7 @@ export class IssuerKeySets {
    * A key that does not fit the algorithm, or none at all, is an {@link InvalidTokenFailure}; a fetch
    * failure an {@link AuthorizationServerUnavailableFailure}.
    */
-  keyFor(issuer: string, jwksUri: string, header: KeySelector): KeyObject | Promise<KeyObject> {
+  keyFor(issuer: string, jwksUri: string, header: KeySelector): MaybePromise<KeyObject> {
     const entry = this.entryFor(issuer, jwksUri);
     const slot = `${header.alg}\u0000${header.kid ?? ''}`;
     const resolved = entry.resolved.get(slot);
