@@ -8,7 +8,10 @@ export interface BenchConfig {
   connections: number;
   /** BENCH_WARMUP: seconds of unrecorded load per variant before the first round. */
   warmupSeconds: number;
-  /** BENCH_POOL: distinct tokens minted for the "distinct" variants; must exceed the verified-token cache. */
+  /**
+   * BENCH_POOL: distinct tokens minted for the "distinct" variants; more than twice the verified-token cache, so
+   * that no token comes round again while the cache still remembers seeing it (and would admit it).
+   */
   poolSize: number;
   /** BENCH_TOKENS: distinct valid tokens pushed through our verifier in the memory test. */
   memoryTokens: number;
@@ -36,7 +39,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     rounds: positiveInteger(env, 'BENCH_ROUNDS', 3),
     connections: positiveInteger(env, 'BENCH_CONNECTIONS', 16),
     warmupSeconds: positiveNumber(env, 'BENCH_WARMUP', 1),
-    poolSize: positiveInteger(env, 'BENCH_POOL', 12_000),
+    poolSize: positiveInteger(env, 'BENCH_POOL', 25_000),
     memoryTokens: positiveInteger(env, 'BENCH_TOKENS', 100_000),
     invalidTokens: positiveInteger(env, 'BENCH_INVALID_TOKENS', 100_000),
     bootRounds: positiveInteger(env, 'BENCH_BOOT_ROUNDS', 3),

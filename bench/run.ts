@@ -21,6 +21,7 @@ import { keyFileOf, mintAccessToken, mintRefusedTokens, mintTokenPool } from './
 import { ROUTES, selectVariants, VARIANTS, type RouteName, type Variant } from './variants.js';
 import type { MemoryConfig, MemoryMessage } from './verifier/memory.js';
 import type { MicroConfig, MicroMessage } from './verifier/micro-benchmark.js';
+import { poolDefeatsCache } from './pool-size.js';
 
 // `npm run bench`: the load generator and conductor. Starts the two dev authorization servers here, mints
 // the tokens, then runs each phase against child processes (server, micro-benchmark, memory test) and
@@ -115,8 +116,8 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
   const server = await BenchServer.start(serverConfig(servers, routesFor(variants)));
   try {
     const cacheMaxEntries = server.ready.cacheMaxEntries;
-    if (cacheMaxEntries !== undefined && tokens.pool.length <= cacheMaxEntries + 2) {
-      throw new Error(`BENCH_POOL (${tokens.pool.length}) must exceed the verified-token cache (${cacheMaxEntries} entries)`);
+    if (cacheMaxEntries !== undefined && !poolDefeatsCache(tokens.pool.length, cacheMaxEntries)) {
+      throw new Error(`BENCH_POOL (${tokens.pool.length}) must exceed twice the verified-token cache (${cacheMaxEntries} entries)`);
     }
     const preflight = await runPreflight(server, servers, tokens, routesFor(variants));
     const supplierFor = tokenSuppliers(tokens);

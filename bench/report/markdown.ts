@@ -84,7 +84,8 @@ function loadSection(load: LoadPhase, report: BenchReport): string[] {
     '',
     `Distinct tokens: a pool of ${load.poolSize} RS256 tokens minted for this run (all valid, signed by the key the dev authorization server publishes), ` +
       `handed out one per request by autocannon's per-request setup and cycled with one cursor across rounds; ` +
-      `the verified-token cache holds ${load.cacheMaxEntries ?? 'n/a'} entries (LRU), so every token has been evicted before it comes round again: every request of (d) is a cache miss. ` +
+      `the verified-token cache holds ${load.cacheMaxEntries ?? 'n/a'} entries and admits a token on its second verification while it still remembers the first ` +
+      '(up to twice its size), so with a pool more than twice the cache no token is ever admitted: every request of (d) is a cache miss. ' +
       `${built} requests were built with distinct tokens in the recorded rounds.`,
     '',
     '### Preflight: what each route answered',

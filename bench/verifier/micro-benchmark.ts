@@ -2,6 +2,7 @@ import { createPublicKey, verify as verifySignature, type JsonWebKey } from 'nod
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
+import { poolDefeatsCache } from '../pool-size.js';
 import { CpuProfiler } from '../profile/cpu-profiler.js';
 import { createVerifierContext } from './verifier-context.js';
 
@@ -40,8 +41,9 @@ async function main(): Promise<void> {
   const ours = await createVerifierContext(config.resource, config.issuers);
   const oursWithoutCache = await createVerifierContext(config.resource, config.issuers, { cache: false });
   const cacheMaxEntries = ours.options.jwt.cache?.maxEntries ?? 0;
-  // Cycling a pool larger than the LRU cache means every token was evicted before it comes round again.
-  if (pool.length <= cacheMaxEntries + 1) throw new Error(`the pool (${pool.length}) must be larger than the cache (${cacheMaxEntries})`);
+  if (!poolDefeatsCache(pool.length, cacheMaxEntries)) {
+    throw new Error(`the pool (${pool.length}) must be larger than twice the cache (${cacheMaxEntries})`);
+  }
 
   const metadata = (await (await fetch(`${config.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
   const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: JWK[] };

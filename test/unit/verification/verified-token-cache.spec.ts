@@ -128,4 +128,28 @@ describe('VerifiedTokenCache', () => {
     expect(() => served.scopes.push('admin')).toThrow(TypeError);
     expect(cache.get(key, TOKEN)!.scopes).toEqual(['read:notes']);
   });
+
+  describe('tokens that come round again (what the benchmark\'s distinct-token variant relies on)', () => {
+    /** Cycles a pool of tokens through the cache as the verifier does (look up, else verify and record): the hit rate. */
+    function hitRate(poolSize: number, maxEntries: number, requests: number): number {
+      const clock = { now: 0 };
+      const cache = cacheAt(clock, maxEntries);
+      let hits = 0;
+      for (let request = 0; request < requests; request++) {
+        const token = `token-${request % poolSize}`;
+        const key = cache.keyFor(token, 'https://api.example.com/mcp');
+        if (cache.get(key, token)) hits++;
+        else cache.set(key, authInfo(), 1_000_000);
+      }
+      return hits / requests;
+    }
+
+    it('a pool just above the cache size still hits it: a returning token is admitted while remembered as seen', () => {
+      expect(hitRate(60, 50, 3_000)).toBeGreaterThan(0.3);
+    });
+
+    it('a pool more than twice the cache size never hits it', () => {
+      expect(hitRate(103, 50, 3_000)).toBe(0);
+    });
+  });
 });
