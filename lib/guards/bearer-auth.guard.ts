@@ -45,8 +45,8 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   /**
-   * Synchronous whenever verifying needs no I/O (a token verified recently, or signed with a key already at
-   * hand), so the request costs Nest no promise for the guard; otherwise a promise of the same answer.
+   * Synchronous whenever the verifier answers synchronously (a token verified recently), so the request
+   * costs Nest no promise for the guard; otherwise a promise of the same answer.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
@@ -85,7 +85,7 @@ export class BearerAuthGuard implements CanActivate {
     return credentials.token;
   }
 
-  /** Verifies the token for the resource: synchronously when no I/O is needed. */
+  /** Verifies the token for the resource: synchronously when the verifier can (a token verified recently). */
   protected verifyToken(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
     return this.verifier.verifySyncIfPossible(token, resource);
   }

@@ -13,10 +13,10 @@ export abstract class AccessTokenVerifier {
   abstract verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo>;
 
   /**
-   * `verify()`, but answering synchronously (and throwing synchronously) whenever the answer needs no I/O:
-   * a token verified recently, or one signed with a key already at hand. Only when something has to be
-   * fetched does it return a promise. The guard calls this, so most requests cost it no promise at all.
-   * The default defers to `verify()`; override both or neither, with the same outcome.
+   * `verify()`, but answering synchronously (and throwing synchronously) whenever it can: the built-in JWT
+   * verifier does for a token it verified recently, which is what MCP clients send on every request. The
+   * guard calls this, so such a request costs it no promise at all. The default defers to `verify()`;
+   * override both or neither, with the same outcome.
    */
   verifySyncIfPossible(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
     return this.verify(token, resource);

@@ -55,20 +55,23 @@ export function keyFitsAlgorithm(alg: string, key: KeyObject): boolean {
 
 /**
  * Checks a JWS signature over its signing input (`BASE64URL(header) '.' BASE64URL(payload)`) with a key
- * that {@link keyFitsAlgorithm} accepted for `alg`. Node's one-shot `crypto.verify` runs the check in place:
- * several times cheaper per token than WebCrypto's promise-based `subtle.verify`, which is what jose uses.
- * Any problem (unknown algorithm, malformed signature) is `false`, never an exception.
+ * that {@link keyFitsAlgorithm} accepted for `alg`. Node's `crypto.verify` with a callback runs the check as
+ * one job on libuv's thread pool: the event loop serves other requests meanwhile, and under load the checks
+ * spread over the cores. Measured against checking in place (the synchronous call) and against jose's
+ * WebCrypto `subtle.verify`, it gave the most requests per second and the least CPU per new token.
+ * Any problem (unknown algorithm, malformed signature) is `false`, never an exception or a rejection.
  */
-export function verifyJwsSignature(alg: string, key: KeyObject, signingInput: Buffer, signature: Buffer): boolean {
+export function verifyJwsSignature(alg: string, key: KeyObject, signingInput: Buffer, signature: Buffer): Promise<boolean> {
   const profile = PROFILES.get(alg);
-  if (!profile) return false;
   // ECDSA JWS signatures are fixed-length R ‖ S, not DER: anything else is refused before OpenSSL sees it.
-  if (profile.signatureLength !== undefined && signature.length !== profile.signatureLength) return false;
-  try {
-    return verify(profile.digest, signingInput, verifyInput(profile, key), signature);
-  } catch {
-    return false;
-  }
+  if (!profile || (profile.signatureLength !== undefined && signature.length !== profile.signatureLength)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify(profile.digest, signingInput, verifyInput(profile, key), signature, (error, valid) => resolve(error === null && valid));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 function verifyInput(profile: AlgorithmProfile, key: KeyObject): KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput {

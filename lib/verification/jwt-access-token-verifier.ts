@@ -65,8 +65,9 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   /**
-   * Synchronous unless the issuer's metadata or keys have to be fetched first: a token verified recently
-   * comes from the cache, and a new one signed with a key already at hand is checked on the spot.
+   * Synchronous for a token verified recently (the cache); a new one is a promise, settled once its signature
+   * has been checked on the thread pool. The steps before that (structure, header, issuer, key) take no
+   * promise when the issuer's metadata and key are at hand.
    */
   override verifySyncIfPossible(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
     if (!this.cache) return this.verifyJwt(token, resource);
@@ -106,15 +107,15 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     });
   }
 
-  private checkSignatureAndClaims(
+  private async checkSignatureAndClaims(
     token: string,
     jws: DecodedCompactJws,
     alg: string,
     key: KeyObject,
     server: TrustedAuthorizationServer,
     resource: ResolvedProtectedResource,
-  ): AuthInfo {
-    if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) throw new InvalidTokenFailure('The token signature is invalid');
+  ): Promise<AuthInfo> {
+    if (!(await verifyJwsSignature(alg, key, jws.signingInput, jws.signature))) throw new InvalidTokenFailure('The token signature is invalid');
     const { claims } = jws;
     const { jwt } = this.options;
     validateJwtClaims(
