@@ -90,6 +90,7 @@ describe.each(ADAPTERS)('protected resource metadata (%s)', (adapter) => {
     expect(body).not.toHaveProperty('authorization_details_types_supported');
     expect(body['x-custom']).toBe('kept');
     const { body: nestedBody } = await fetchMetadata('/.well-known/oauth-protected-resource/a/b/mcp');
+    expect(nestedBody.resource).toBe(nested);
     expect(nestedBody).not.toHaveProperty('tls_client_certificate_bound_access_tokens');
   });
 

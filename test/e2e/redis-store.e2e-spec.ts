@@ -38,10 +38,12 @@ describe.skipIf(!available)('RedisMcpAuthStore', () => {
   it('entries carry their TTL in Redis (PX), rounded up to a whole positive millisecond', async () => {
     await store.set('ttl', 'v', 30_000);
     const ttl = await first.pttl(`${prefix}ttl`);
-    expect(ttl).toBeGreaterThan(0);
+    // Milliseconds, not seconds: a store that sent 30 000 ms as EX would leave about 8 hours, as PX 30 a blink.
+    expect(ttl).toBeGreaterThan(29_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
     await store.set('tiny', 'v', 0.2);
-    expect(await first.pttl(`${prefix}tiny`)).toBeLessThanOrEqual(1);
+    // PX 1: one millisecond left, none, or gone already — never -1 (no expiry at all).
+    expect([1, 0, -2]).toContain(await first.pttl(`${prefix}tiny`));
   });
 
   it('setIfAbsent is atomic across instances: of many concurrent writers exactly one wins', async () => {

@@ -8,6 +8,7 @@ import { startupBanner } from '../../sample/startup-banner.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
 import { ADAPTERS } from '../fixtures/http-app.js';
 import { parseBearerChallenge } from '../fixtures/www-authenticate.js';
+import type { Note } from '../../sample/notes/notes.store.js';
 
 // The runnable sample (design.md §3), started whole, embedded authorization server included, and driven
 // as its users drive it: the official MCP SDK client and plain HTTP, with real tokens.
@@ -45,12 +46,6 @@ describe('sample configuration', () => {
   });
 });
 
-interface Note {
-  id: string;
-  text: string;
-  author: string;
-  createdAt: string;
-}
 
 describe.each(ADAPTERS)('sample on %s', (adapter) => {
   let sample: RunningSample;
@@ -295,8 +290,12 @@ describe.each(ADAPTERS)('sample on %s', (adapter) => {
     });
 
     it('GET lists the notes with a read:notes token', async () => {
+      const text = `listed over REST on ${adapter}`;
+      const written = await withMcpClient(await token(sample.mcpUrl, 'read:notes write:notes'), (client) =>
+        callToolJson(client, 'create-note', { text }),
+      );
       const notes = await notesVia(await token(sample.notesUrl, 'read:notes'));
-      expect(Array.isArray(notes)).toBe(true);
+      expect(notes).toContainEqual(written);
     });
 
     it('C8: POST with a read-only token gets 403 insufficient_scope for write:notes', async () => {

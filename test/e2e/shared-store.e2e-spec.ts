@@ -92,13 +92,14 @@ describe.skipIf(!available)('several instances sharing one Redis', () => {
   }
 
   /** Two instances, one per adapter, each with its own connection to the same Redis and key prefix. */
-  async function pair(): Promise<[RunningApp, RunningApp]> {
+  async function pair(): Promise<[RunningApp, RunningApp, prefix: string]> {
     const prefix = uniqueKeyPrefix();
     const [first, second] = [(await connectRedis())!, (await connectRedis())!];
     clients.push(first, second);
     return [
       await instance('express', new RedisMcpAuthStore(first, { keyPrefix: prefix })),
       await instance('fastify', new RedisMcpAuthStore(second, { keyPrefix: prefix })),
+      prefix,
     ];
   }
 
@@ -131,12 +132,13 @@ describe.skipIf(!available)('several instances sharing one Redis', () => {
   });
 
   it('the shared entries hold no raw token', async () => {
-    const [a] = await pair();
+    const [a, , prefix] = await pair();
     const token = 'active-never-stored-raw-0123456789';
-    await callWithToken(`${a.url}/mcp`, token);
+    expect((await callWithToken(`${a.url}/mcp`, token)).status).toBe(200);
     const probe = (await connectRedis())!;
     clients.push(probe);
-    const keys = await probe.keys('mcp-auth-test:*');
+    // Only what this call stored: the pair's own prefix.
+    const keys = await probe.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const stored of keys) {
       expect(stored).not.toContain(token);

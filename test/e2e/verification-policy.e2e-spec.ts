@@ -69,7 +69,10 @@ describe.each(ADAPTERS)('opt-in verification policies (%s)', (adapter) => {
 
   it('T5: an algorithm outside the configured allow-list is refused even if otherwise valid', async () => {
     const rsa = await createSigningKey('RS256', key.kid);
-    expect((await get(`${app.url}/mcp`, await signAccessToken(rsa, { issuer: as.issuer, audience: resource }))).status).toBe(401);
+    const { status, challenge } = await get(`${app.url}/mcp`, await signAccessToken(rsa, { issuer: as.issuer, audience: resource }));
+    expect(status).toBe(401);
+    // Refused by the allow-list itself, before any key is looked at (the key would not fit either).
+    expect(challenge?.params.error_description).toBe('The token algorithm is not allowed');
   });
 
   it('C11: detailed descriptions still satisfy the RFC 6750 grammar (no quotes, no token)', async () => {

@@ -58,15 +58,20 @@ describe.each(ADAPTERS)('the verified-token cache stays correct (%s)', (adapter)
     expect(await status('/mcp', token)).toBe(401);
   });
 
+  /** Sends the token until it is served from the cache: admitted on its second verification, hit on the third. */
+  const useUntilCached = async (path: string, token: string) => {
+    for (let use = 1; use <= 3; use++) expect(await status(path, token)).toBe(200);
+  };
+
   it('T8: a token cached for one resource is still refused by another', async () => {
     const token = await signAccessToken(key, { issuer: as.issuer, audience: mcp });
-    expect(await status('/mcp', token)).toBe(200);
+    await useUntilCached('/mcp', token);
     expect(await status('/notes', token)).toBe(401);
   });
 
   it('scopes are checked on every request, cached or not', async () => {
     const token = await signAccessToken(key, { issuer: as.issuer, audience: mcp, scope: 'read:notes' });
-    expect(await status('/mcp', token)).toBe(200);
+    await useUntilCached('/mcp', token);
     expect((await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
   });
 

@@ -68,6 +68,8 @@ describe.each(ADAPTERS)('MCP SDK v1 client against the sample on %s', (adapter) 
         principalType: 'user',
       });
       const calls = recorded.take().filter((exchange) => exchange.method === 'POST');
+      // initialize, notifications/initialized, tools/list, tools/call: every one with the token.
+      expect(describeExchanges(calls, { MCP: sample.url })).toEqual(['POST MCP/mcp → 200', 'POST MCP/mcp → 202', 'POST MCP/mcp → 200', 'POST MCP/mcp → 200']);
       expect(calls.every((exchange) => exchange.url === sample.mcpUrl && exchange.status < 300 && exchange.authorization === 'Bearer')).toBe(true);
     } finally {
       await client.close();

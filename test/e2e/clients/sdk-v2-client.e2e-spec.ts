@@ -14,18 +14,13 @@ import {
   type RecordedExchange,
 } from '../../fixtures/mcp-oauth-client.js';
 import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
+import type { Note } from '../../../sample/notes/notes.store.js';
 
 // The official MCP TypeScript SDK v2 client (@modelcontextprotocol/client) against the running sample and its
 // embedded authorization server, doing everything a real MCP host does: reading our challenges, following
 // our metadata to the authorization server, registering, sending the user to log in (the test logs in on the
 // dev login page over HTTP, as a person would), stepping up, refreshing. Every request it makes is recorded
 // (and passed unchanged to the real fetch), so the round-trips are asserted, not guessed.
-
-interface Note {
-  id: string;
-  text: string;
-  author: string;
-}
 
 describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (adapter) => {
   let sample: RunningSample;
