@@ -78,8 +78,14 @@ describe('authorizationServerMetadataUrls', () => {
   });
 
   it('D1: never produces a double slash, whatever the trailing slash', () => {
-    for (const issuer of ['https://a.example/', 'https://a.example/t/', 'https://a.example/t/u/']) {
-      for (const url of authorizationServerMetadataUrls(issuer)) expect(url.slice('https://'.length)).not.toContain('//');
+    for (const [issuer, count] of [
+      ['https://a.example/', 2],
+      ['https://a.example/t/', 3],
+      ['https://a.example/t/u/', 3],
+    ] as const) {
+      const urls = authorizationServerMetadataUrls(issuer);
+      expect(urls).toHaveLength(count);
+      for (const url of urls) expect(url.slice('https://'.length)).not.toContain('//');
     }
   });
 

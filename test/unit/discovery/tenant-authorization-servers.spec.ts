@@ -44,17 +44,31 @@ describe('TenantAuthorizationServers', () => {
     expect(tenants.size).toBe(0);
   });
 
+  it('a refusal is not remembered: once the resolver accepts, the same issuer resolves', async () => {
+    const issuer = 'https://late.example.com';
+    let accept = false;
+    const { tenants, resource } = tenantsWith((candidate) => accept && { issuer: candidate, metadata: { issuer: candidate, jwks_uri: `${candidate}/keys` } });
+    expect(await tenants.resolve(issuer, resource)).toBeUndefined();
+    accept = true;
+    const server = await tenants.resolve(issuer, resource);
+    expect(server?.issuer).toBe(issuer);
+    expect(server?.metadata).toEqual({ issuer, jwks_uri: `${issuer}/keys` });
+  });
+
   it('options returned for another issuer are refused (T13)', async () => {
     const { tenants, resource } = tenantsWith(() => ({ issuer: tenant.url }));
     expect(await tenants.resolve('https://other.example.com', resource)).toBeUndefined();
   });
 
   it('options returned by the resolver are used as they are: configured metadata is never fetched', async () => {
-    const issuer = 'https://tenant.example.com';
+    // The tenant's issuer is a live loopback server that would answer discovery: any fetch would be counted.
+    const issuer = tenant.url;
     const { tenants, resource } = tenantsWith((candidate) => ({ issuer: candidate, metadata: { issuer: candidate, jwks_uri: `${candidate}/keys` } }));
+    const before = tenant.requests.length;
     const server = await tenants.resolve(issuer, resource);
     expect(server?.metadata).toEqual({ issuer, jwks_uri: `${issuer}/keys` });
     expect(Object.isFrozen(server?.metadata)).toBe(true);
+    expect(tenant.requests.length).toBe(before);
   });
 
   it('a resolver that throws is an outage (503), not an invalid token', async () => {
@@ -68,6 +82,17 @@ describe('TenantAuthorizationServers', () => {
     const { tenants, resource } = tenantsWith(() => true);
     await expect(tenants.resolve(closed, resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
     await expect(tenants.resolve(closed, resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
+    // A tenant that answers 503 counts its requests, so a second attempt within retryAfterSeconds would show.
+    const failing = await startLoopbackServer((_request, response) => sendJson(response, 503, {}));
+    try {
+      await expect(tenants.resolve(failing.url, resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
+      const asked = failing.requests.length;
+      expect(asked).toBeGreaterThan(0);
+      await expect(tenants.resolve(failing.url, resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
+      expect(failing.requests.length).toBe(asked);
+    } finally {
+      await failing.close();
+    }
   });
 
   it('a tenant without usable metadata (404 everywhere) is an invalid token', async () => {

@@ -39,8 +39,9 @@ describe('buildBearerChallenge', () => {
       header: `Bearer error="insufficient_scope", error_description="The access token lacks a required scope", scope="read:notes write:notes", resource_metadata="${PRM}"`,
     },
   ])('$name → exact header', ({ challenge, header }) => {
-    expect(buildBearerChallenge(challenge)).toBe(header);
-    parseBearerChallenge(header);
+    const output = buildBearerChallenge(challenge);
+    expect(output).toBe(header);
+    parseBearerChallenge(output);
   });
 
   describe('C5: no error information when credentials are absent', () => {
@@ -142,7 +143,11 @@ describe('buildBearerChallenge', () => {
       const params = built({ error: text, errorDescription: text, scopes: [text], resourceMetadataUrl: PRM });
       expect(params.resource_metadata).toBe(PRM);
       for (const name of Object.keys(params)) expect(['error', 'error_description', 'scope', 'resource_metadata']).toContain(name);
-      if ('error' in params) expect(params.error).toMatch(/^[\x21\x23-\x5B\x5D-\x7E]+$/);
+      // error keeps only NQCHAR (RFC 6750 §3, no space), and is left out when nothing is left.
+      const error = text.replace(/[^\x21\x23-\x5B\x5D-\x7E]/g, '') || undefined;
+      expect(params.error).toBe(error);
+      expect('error' in params).toBe(error !== undefined);
+      expect(params.error ?? '').toMatch(/^[\x21\x23-\x5B\x5D-\x7E]*$/);
     });
 
     it('C11: drops quotes from error_description', () => {

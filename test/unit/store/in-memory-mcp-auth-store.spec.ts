@@ -45,12 +45,15 @@ describe('BoundedTtlMap', () => {
   it('prefers evicting an expired entry over a live one', () => {
     let now = 0;
     const map = new BoundedTtlMap<string, string>(2, () => now);
-    map.set('short', 's', 10);
+    // `long` is the least recently used: evicting by recency alone would drop it, not the expired `short`.
     map.set('long', 'l', 1_000);
+    map.set('short', 's', 10);
     now = 20;
     map.set('new', 'n', 1_000);
     expect(map.get('long')).toBe('l');
     expect(map.get('new')).toBe('n');
+    expect(map.get('short')).toBeUndefined();
+    expect(map.size).toBe(2);
   });
 
   it('stores nothing for a non-positive TTL', () => {

@@ -8,9 +8,32 @@ function sources(directory: string): string[] {
   );
 }
 
+/** `… from 'x'`, `import 'x'`, `import('x')` and `require('x')` of a Redis client package. */
+const REDIS_IMPORT = /(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](?:ioredis|redis|@redis\/[^'"]+)['"]/;
+
 describe('ioredis is an optional peer', () => {
+  it('the import pattern catches every way of loading a Redis client, and nothing else', () => {
+    for (const line of [
+      "import Redis from 'ioredis';",
+      "import type { Redis } from 'ioredis';",
+      "export { Redis } from 'ioredis';",
+      "import 'ioredis';",
+      'import("ioredis")',
+      "const Redis = require('ioredis');",
+      "import { createClient } from 'redis';",
+      "import { createClient } from '@redis/client';",
+    ]) {
+      expect(REDIS_IMPORT.test(line), line).toBe(true);
+    }
+    for (const line of ["import { McpAuthStore } from './mcp-auth-store.js';", "// takes the application's ioredis client", "const key = 'redis';"]) {
+      expect(REDIS_IMPORT.test(line), line).toBe(false);
+    }
+  });
+
   it('no library file imports a Redis client: the Redis store takes the application’s client instance', () => {
-    const importers = sources('lib').filter((file) => /(?:from\s+|import\s*\(\s*)['"](?:ioredis|redis|@redis\/[^'"]+)['"]/.test(readFileSync(file, 'utf8')));
+    const files = sources('lib');
+    expect(files.length).toBeGreaterThan(0);
+    const importers = files.filter((file) => REDIS_IMPORT.test(readFileSync(file, 'utf8')));
     expect(importers).toEqual([]);
   });
 

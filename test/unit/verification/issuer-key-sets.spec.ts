@@ -1,3 +1,4 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:net';
 import { errors } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +28,11 @@ afterEach(async () => {
 async function resolve(keySets: IssuerKeySets, jwksUri: string, key: TestSigningKey, header: { kid?: string } = {}) {
   const selector = { alg: key.alg, kid: 'kid' in header ? header.kid : key.kid };
   return keySets.keyFor(issuer, jwksUri, selector);
+}
+
+/** Whether `resolved` is exactly the public key of `key`, as its JWKS publishes it. */
+async function isPublicKeyOf(resolved: KeyObject, key: TestSigningKey): Promise<boolean> {
+  return resolved.equals(createPublicKey({ key: (await publicJwkOf(key)) as JsonWebKey, format: 'jwk' }));
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<Error> {
@@ -68,10 +74,10 @@ describe('IssuerKeySets', () => {
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
     const keySets = new IssuerKeySets({ ...options, cooldownSeconds: 0 });
     const jwksUri = `${server.url}/jwks`;
-    expect(await resolveNow(keySets, jwksUri, old)).toBeDefined();
+    expect(await isPublicKeyOf(await resolveNow(keySets, jwksUri, old), old)).toBe(true);
     keys = [await publicJwkOf(rotated)];
     // The unknown kid reloads the set (no cooldown here), which no longer holds the old key.
-    expect(await resolveNow(keySets, jwksUri, rotated)).toBeDefined();
+    expect(await isPublicKeyOf(await resolveNow(keySets, jwksUri, rotated), rotated)).toBe(true);
     const failure = await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, old)));
     expect(failure).toBeInstanceOf(InvalidTokenFailure);
   });
@@ -82,7 +88,7 @@ describe('IssuerKeySets', () => {
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
     const keySets = new IssuerKeySets({ ...options, cacheMaxAgeSeconds: 1 });
     const jwksUri = `${server.url}/jwks`;
-    expect(await resolveNow(keySets, jwksUri, key)).toBeDefined();
+    expect(await isPublicKeyOf(await resolveNow(keySets, jwksUri, key), key)).toBe(true);
     keys = [];
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const failure = await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, key)));
@@ -96,7 +102,7 @@ describe('IssuerKeySets', () => {
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
     const keySets = new IssuerKeySets(options);
     expect(await keySets.prefetch(issuer, `${server.url}/jwks`)).toBe(true);
-    expect(await resolve(keySets, `${server.url}/jwks`, key)).toBeDefined();
+    expect(await isPublicKeyOf(await resolve(keySets, `${server.url}/jwks`, key), key)).toBe(true);
     expect(server.requests).toEqual(['/jwks']);
   });
 
@@ -158,6 +164,6 @@ describe('IssuerKeySets', () => {
     const full = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
     const keySets = new IssuerKeySets(options);
     expect(await failureOf(resolve(keySets, `${empty.url}/jwks`, key))).toBeInstanceOf(InvalidTokenFailure);
-    expect(await resolve(keySets, `${full.url}/jwks`, key)).toBeDefined();
+    expect(await isPublicKeyOf(await resolve(keySets, `${full.url}/jwks`, key), key)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { AuthInfo } from '../../../lib/index.js';
 import { withHiddenToken } from '../../../lib/verification/token-claims.js';
@@ -43,7 +44,8 @@ describe('VerifiedTokenCache', () => {
     store(cache, key, authInfo(), 1_000_000);
     const stored = [...(cache as unknown as { entries: { values(): Iterable<unknown> } }).entries.values()];
     expect(stored).toHaveLength(1);
-    expect(JSON.stringify(stored)).not.toContain(TOKEN);
+    // JSON.stringify skips non-enumerable properties, where the token would hide; inspect shows them.
+    expect(inspect(stored, { showHidden: true, depth: 10 })).not.toContain(TOKEN);
   });
 
   it('a token verified for one resource is a different key for another', () => {
