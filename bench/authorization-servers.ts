@@ -68,16 +68,9 @@ export class BenchAuthorizationServers {
     return authorizationServers;
   }
 
-  /** JWKS requests received so far by one server or by both. */
-  jwksRequests(which?: 'rs256' | 'es256'): number {
-    return [this.rs, this.es]
-      .filter((server) => which === undefined || server.name === which)
-      .reduce((sum, server) => sum + (this.counts.get(`${server.name} ${server.jwksPath}`) ?? 0), 0);
-  }
-
-  /** Every request received so far, by server and path (e.g. `rs256 /jwks`). */
-  requestCounts(): Record<string, number> {
-    return Object.fromEntries(this.counts);
+  /** JWKS requests received so far by both servers. */
+  jwksRequests(): number {
+    return [this.rs, this.es].reduce((sum, server) => sum + (this.counts.get(`${server.name} ${server.jwksPath}`) ?? 0), 0);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ export interface LoadResult {
   errors: number;
   /** The server process's CPU time per response, in µs, when measured (see `BenchServer.measureCpu`). */
   serverCpuMicrosPerRequest?: number;
+  /** Our verified-token cache's size before and after the measurement, when our guard is mounted. */
+  verifiedTokenCacheEntries?: { before: number; after: number };
 }
 
 /**

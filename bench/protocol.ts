@@ -33,8 +33,8 @@ export type ServerMessage =
     }
   | { type: 'profile-started' }
   | { type: 'profile-stopped' }
-  /** `process.cpuUsage()` of the server process (all its threads), in µs. */
-  | { type: 'cpu-usage'; micros: number }
+  /** `process.cpuUsage()` of the server process (all its threads), in µs; the verified-token cache size when ours is mounted. */
+  | { type: 'cpu-usage'; micros: number; verifiedTokenCacheEntries?: number }
   | { type: 'error'; message: string };
 
 /** Messages to the server child. */

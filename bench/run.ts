@@ -103,11 +103,29 @@ function serverConfig(servers: BenchAuthorizationServers, routes: RouteName[]): 
   return { resource: BENCH_RESOURCE, rsIssuer: servers.rs.issuer, esIssuer: servers.es.issuer, routes };
 }
 
-/** A token supplier per variant; the distinct variants share one cursor, so the pool is cycled across rounds. */
+/**
+ * A token supplier per variant. Each distinct-token variant cycles the pool with a cursor of its own across
+ * rounds: with one shared cursor, our verifier would meet a token again after fewer than twice the cache's
+ * size of its own requests (the peers' turns take the rest), still remember it, and serve it from the cache.
+ */
 function tokenSuppliers(tokens: RunTokens): (variant: Variant) => () => string {
-  let cursor = 0;
-  const distinct = () => tokens.pool[cursor++ % tokens.pool.length]!;
-  return (variant) => (variant.tokens === 'distinct' ? distinct : variant.tokens === 'es256' ? () => tokens.es256 : () => tokens.rs256);
+  const cursors = new Map<string, number>();
+  const distinctFor = (id: string) => () => {
+    const cursor = cursors.get(id) ?? 0;
+    cursors.set(id, cursor + 1);
+    return tokens.pool[cursor % tokens.pool.length]!;
+  };
+  return (variant) =>
+    variant.tokens === 'distinct' ? distinctFor(variant.id) : variant.tokens === 'es256' ? () => tokens.es256 : () => tokens.rs256;
+}
+
+/** A distinct-token round of ours must be all cache misses: the verified-token cache may not have grown. */
+function assertNoCacheAdmissions<T extends LoadResult>(variant: Variant, result: T): T {
+  const { before, after } = result.verifiedTokenCacheEntries ?? {};
+  if (variant.kind === 'ours' && variant.tokens === 'distinct' && before !== undefined && after !== undefined && after > before) {
+    throw new Error(`(${variant.id}) let ${after - before} distinct tokens into the verified-token cache: its numbers would include hits`);
+  }
+  return result;
 }
 
 async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens): Promise<LoadPhase> {
@@ -133,7 +151,7 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
-        const result = assertAllOk(variant, await load(variant, config.durationSeconds));
+        const result = assertNoCacheAdmissions(variant, assertAllOk(variant, await load(variant, config.durationSeconds)));
         runs.get(variant.id)!.push(result);
         log(
           `round ${round + 1}/${config.rounds} (${variant.id}) ${Math.round(result.requestsPerSecond)} req/s, ` +

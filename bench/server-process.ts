@@ -50,16 +50,24 @@ export class BenchServer {
    * process (event loop, libuv threads, GC) over the responses it sent. Other processes on the machine
    * steal wall-clock time and so throughput, but hardly the CPU time a request costs.
    */
-  async measureCpu<T extends { responses: number }>(load: () => Promise<T>): Promise<T & { serverCpuMicrosPerRequest: number }> {
-    const before = await this.cpuMicros();
+  async measureCpu<T extends { responses: number }>(
+    load: () => Promise<T>,
+  ): Promise<T & { serverCpuMicrosPerRequest: number; verifiedTokenCacheEntries?: { before: number; after: number } }> {
+    const before = await this.usage();
     const result = await load();
-    const after = await this.cpuMicros();
-    return { ...result, serverCpuMicrosPerRequest: result.responses > 0 ? (after - before) / result.responses : Number.NaN };
+    const after = await this.usage();
+    const cache = before.verifiedTokenCacheEntries;
+    return {
+      ...result,
+      serverCpuMicrosPerRequest: result.responses > 0 ? (after.micros - before.micros) / result.responses : Number.NaN,
+      ...(cache === undefined ? {} : { verifiedTokenCacheEntries: { before: cache, after: after.verifiedTokenCacheEntries ?? cache } }),
+    };
   }
 
-  private async cpuMicros(): Promise<number> {
+  /** The server's CPU time so far, and the size of our verified-token cache when it is mounted. */
+  private async usage(): Promise<{ micros: number; verifiedTokenCacheEntries?: number }> {
     this.child.send({ type: 'cpu-usage' });
-    return (await this.child.next('cpu-usage')).micros;
+    return this.child.next('cpu-usage');
   }
 
   async stop(): Promise<void> {

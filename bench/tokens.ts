@@ -1,5 +1,4 @@
 import { createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
-import { importJWK } from 'jose';
 import { createSigningKey, signAccessToken, type TestSigningKey } from '../test/fixtures/token-signer.js';
 import { BENCH_SCOPE, type KeyFile } from './protocol.js';
 
@@ -80,17 +79,10 @@ export function keyFileOf(key: TestSigningKey, issuer: string): KeyFile {
   return { issuer, privateJwk: key.privateJwk, kid: key.kid, alg: key.alg };
 }
 
-/** The signing key back from a {@link KeyFile}. */
-export async function signingKeyFrom(file: KeyFile): Promise<TestSigningKey> {
-  const privateKey = await importJWK(file.privateJwk, file.alg);
-  if (privateKey instanceof Uint8Array) throw new Error('expected an asymmetric private key');
-  return { privateJwk: file.privateJwk, privateKey, kid: file.kid, alg: file.alg };
-}
-
 /**
  * A synchronous signer for the memory test, which needs a million valid tokens and where jose's async
  * WebCrypto signing would dominate the run time: node:crypto signs ES256 in about 40 µs. The tokens are
- * ordinary compact JWS, verified by jose like any other.
+ * ordinary compact JWS, verified like any other.
  */
 export function createSyncSigner(file: KeyFile): (claims: Record<string, unknown>) => string {
   const key = createPrivateKey({ key: file.privateJwk as JsonWebKey, format: 'jwk' });
