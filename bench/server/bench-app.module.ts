@@ -14,9 +14,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import type { RequestHandler } from 'express';
-import { BearerAuthGuard, McpAuthModule, RequireScopes } from '../../lib/index.js';
-import { benchModuleOptions } from '../bench-module-options.js';
-import { BENCH_SCOPE, RESPONSE_BODY, type ServerConfig } from '../protocol.js';
+import { RESPONSE_BODY, type ServerConfig } from '../protocol.js';
 import { ROUTES, type RouteName } from '../variants.js';
 import { auth0Middleware, mcpAuthMiddleware, mcpSdkMiddleware, type PeerSettings } from './peers.js';
 
@@ -65,16 +63,6 @@ export class NoopGuardInterceptorController {
   }
 }
 
-@Controller('guard')
-@UseGuards(BearerAuthGuard)
-@RequireScopes(BENCH_SCOPE)
-export class GuardedController {
-  @Get('mcp')
-  handle() {
-    return RESPONSE_BODY;
-  }
-}
-
 @Controller('mcp-auth')
 export class McpAuthPeerController {
   @Get('mcp')
@@ -99,11 +87,10 @@ export class McpSdkPeerController {
   }
 }
 
-const CONTROLLERS: Record<RouteName, Type> = {
+const CONTROLLERS: Record<Exclude<RouteName, 'guard'>, Type> = {
   open: OpenController,
   'noop-guard': NoopGuardController,
   'noop-guard-interceptor': NoopGuardInterceptorController,
-  guard: GuardedController,
   'mcp-auth': McpAuthPeerController,
   auth0: Auth0PeerController,
   'mcp-sdk': McpSdkPeerController,
@@ -118,7 +105,8 @@ const PEER_MIDDLEWARE: Partial<Record<RouteName, (settings: PeerSettings) => Pro
 /**
  * The benchmark application with only the routes asked for: our module (trusting both dev authorization
  * servers) when the guarded route is mounted, and each peer as Express middleware in front of its route,
- * applied the Nest way with a `MiddlewareConsumer`.
+ * applied the Nest way with a `MiddlewareConsumer`. Ours and the peers are loaded only when mounted, so
+ * each app's bootstrap time is its own.
  */
 export async function createBenchAppModule(config: ServerConfig): Promise<Type<NestModule>> {
   const peers = new Map<RouteName, RequestHandler[]>();
@@ -126,14 +114,11 @@ export async function createBenchAppModule(config: ServerConfig): Promise<Type<N
     const create = PEER_MIDDLEWARE[route];
     if (create) peers.set(route, await create({ resource: config.resource, issuer: config.rsIssuer }));
   }
+  const guarded = config.routes.includes('guard') ? await import('./guarded-route.js') : undefined;
 
   @Module({
-    imports: config.routes.includes('guard')
-      ? [McpAuthModule.forRoot(benchModuleOptions(config.resource, [config.rsIssuer, config.esIssuer]))]
-      : [],
-    controllers: config.routes.map((route) => CONTROLLERS[route]),
-    providers:
-      config.routes.includes('noop-guard') || config.routes.includes('noop-guard-interceptor') ? [NoopAsyncGuard, PassThroughInterceptor] : [],
+    imports: guarded ? [guarded.guardedModule(config)] : [],
+    controllers: config.routes.map((route) => (route === 'guard' ? guarded!.GuardedController : CONTROLLERS[route])),
   })
   class BenchAppModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {

@@ -3,9 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { AccessTokenVerifier, MCP_AUTH_RESOLVED_OPTIONS, type ResolvedMcpAuthOptions } from '../../lib/index.js';
 import { CpuProfiler } from '../profile/cpu-profiler.js';
-import { verifiedTokenCacheSize } from '../verifier/verifier-context.js';
 import type { ServerCommand, ServerConfig, ServerMessage } from '../protocol.js';
 import { createBenchAppModule } from './bench-app.module.js';
 import { PeerHttpErrorFilter } from './peer-http-error.filter.js';
@@ -21,9 +19,8 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const listeningAtMs = performance.now();
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const guarded = config.routes.includes('guard');
-  const cacheMaxEntries = guarded ? app.get<ResolvedMcpAuthOptions>(MCP_AUTH_RESOLVED_OPTIONS).jwt.cache?.maxEntries : undefined;
-  const verifier = guarded ? app.get(AccessTokenVerifier) : undefined;
+  const cache = config.routes.includes('guard') ? (await import('./guarded-route.js')).verifiedTokenCacheOf(app) : undefined;
+  const cacheMaxEntries = cache?.maxEntries;
 
   let profiler: CpuProfiler | undefined;
   process.on('message', (command: ServerCommand) => {
@@ -41,7 +38,7 @@ async function main(): Promise<void> {
           break;
         case 'cpu-usage': {
           const { user, system } = process.cpuUsage();
-          send({ type: 'cpu-usage', micros: user + system, verifiedTokenCacheEntries: verifier && verifiedTokenCacheSize(verifier) });
+          send({ type: 'cpu-usage', micros: user + system, verifiedTokenCacheEntries: cache?.size() });
           break;
         }
         case 'shutdown':
