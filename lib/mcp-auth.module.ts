@@ -10,7 +10,6 @@ import { IntrospectionAccessTokenVerifier } from './introspection/introspection-
 import {
   accessTokenVerifierProvider,
   authorizationServerRegistryProvider,
-  jwtAccessTokenVerifierProvider,
   resolvedOptionsProvider,
   storeProvider,
 } from './mcp-auth.providers.js';
@@ -43,7 +42,7 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     resolvedOptionsProvider,
     storeProvider,
     authorizationServerRegistryProvider,
-    jwtAccessTokenVerifierProvider,
+    JwtAccessTokenVerifier,
     IntrospectionAccessTokenVerifier,
     accessTokenVerifierProvider,
     BearerAuthGuard,

@@ -43,32 +43,23 @@ export const authorizationServerRegistryProvider: Provider = {
 };
 
 /**
- * The JWT verifier. Its keys are fetched here, best-effort, so the first request does not wait for the
- * JWKS; a failure is only logged, and the keys are fetched again on first use.
- */
-export const jwtAccessTokenVerifierProvider: Provider = {
-  provide: JwtAccessTokenVerifier,
-  useFactory: async (options: ResolvedMcpAuthOptions, registry: AuthorizationServerRegistry): Promise<JwtAccessTokenVerifier> => {
-    const verifier = new JwtAccessTokenVerifier(options, registry);
-    await verifier.prefetchKeys();
-    return verifier;
-  },
-  inject: [MCP_AUTH_RESOLVED_OPTIONS, AuthorizationServerRegistry],
-};
-
-/**
  * The verifier the guard uses: per resource JWT, introspection or both ({@link DefaultAccessTokenVerifier}),
  * or the application's `verifyAccessToken` function. The `verifier` extra replaces this provider.
+ *
+ * Only when the built-in verifiers are behind the guard are the JWT keys fetched here, best-effort, so the
+ * first request does not wait for the JWKS (a failure is only logged; the keys are fetched on first use).
+ * An application's own verifier may never use them, so it causes no start-up requests.
  */
 export const accessTokenVerifierProvider: Provider = {
   provide: AccessTokenVerifier,
-  useFactory: (
+  useFactory: async (
     options: ResolvedMcpAuthOptions,
     jwt: JwtAccessTokenVerifier,
     introspection: IntrospectionAccessTokenVerifier,
-  ): AccessTokenVerifier =>
-    options.verifyAccessToken
-      ? CustomAccessTokenVerifier.fromFunction(options.verifyAccessToken, options)
-      : new DefaultAccessTokenVerifier(jwt, introspection),
+  ): Promise<AccessTokenVerifier> => {
+    if (options.verifyAccessToken) return CustomAccessTokenVerifier.fromFunction(options.verifyAccessToken, options);
+    await jwt.prefetchKeys();
+    return new DefaultAccessTokenVerifier(jwt, introspection);
+  },
   inject: [MCP_AUTH_RESOLVED_OPTIONS, JwtAccessTokenVerifier, IntrospectionAccessTokenVerifier],
 };

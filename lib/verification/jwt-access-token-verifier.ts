@@ -54,9 +54,15 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     this.cache = options.jwt.cache && new VerifiedTokenCache(options.jwt.cache);
   }
 
-  /** Fetches the keys of every discovered issuer now, so the first request does not wait. Best-effort. */
+  /**
+   * Fetches now the keys of every discovered issuer whose JWTs some resource verifies with them, so the first
+   * request does not wait. Issuers only introspected, or only seen by `verifyAccessToken`, are left alone.
+   * Best-effort.
+   */
   async prefetchKeys(): Promise<void> {
-    const withKeys = this.registry.readyServers().filter(([, metadata]) => metadata.jwks_uri !== undefined);
+    const withKeys = this.registry
+      .readyServers()
+      .filter(([issuer, metadata]) => metadata.jwks_uri !== undefined && this.options.metadataRequirements.get(issuer)?.jwks);
     await Promise.all(withKeys.map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
   }
 
