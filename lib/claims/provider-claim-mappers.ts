@@ -1,5 +1,5 @@
 import type { ClaimsMapper, MappedClaims } from '../options/mcp-auth-options.interface.js';
-import { stringList } from '../verification/token-claims.js';
+import { stringClaim, stringList } from '../verification/token-claims.js';
 
 // Each preset reads a provider's access token claims as that provider documents them, so that scopes,
 // roles, client id and tenant land in AuthInfo the same way whichever provider issued the token. Use one
@@ -73,10 +73,6 @@ export function cognitoClaims(): ClaimsMapper {
 
 function objectClaim(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function stringClaim(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function unique(values: string[]): string[] {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { MaybePromise } from '../common/maybe-promise.js';
 import { AuthenticationFailure, AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { MCP_AUTH_LOGGER_CONTEXT } from '../mcp-auth.constants.js';
 import type { AuthorizationServerMetadata } from '../options/mcp-auth-options.interface.js';
@@ -36,20 +37,15 @@ export class AuthorizationServerRegistry {
    * match, no normalisation), or one its `issuerResolver` accepts. Anything else is an invalid token, and
    * is refused before any network request (T13).
    */
-  async trustedServer(issuer: string, resource: ResolvedProtectedResource): Promise<TrustedAuthorizationServer> {
-    if (resource.issuers.includes(issuer)) return this.configuredServer(issuer);
+  trustedServer(issuer: string, resource: ResolvedProtectedResource): MaybePromise<TrustedAuthorizationServer> {
+    // A configured server already discovered comes back as it is: no promise on the request path.
+    return resource.issuers.includes(issuer) ? this.configuredServer(issuer) : this.tenantServer(issuer, resource);
+  }
+
+  private async tenantServer(issuer: string, resource: ResolvedProtectedResource): Promise<TrustedAuthorizationServer> {
     const tenant = resource.issuerResolver && (await this.tenants.resolve(issuer, resource));
     if (!tenant) throw new InvalidTokenFailure('The token issuer is not trusted by this resource');
     return tenant;
-  }
-
-  /**
-   * `trustedServer()` without waiting, for a configured issuer of the resource that is discovered already;
-   * `undefined` when only `trustedServer()` can tell (a tenant, a discovery still pending or failed).
-   */
-  readyTrustedServer(issuer: string, resource: ResolvedProtectedResource): TrustedAuthorizationServer | undefined {
-    const entry = resource.issuers.includes(issuer) ? this.entries.get(issuer) : undefined;
-    return entry?.state === 'ready' ? entry.server : undefined;
   }
 
   /** The server that introspects the resource's opaque tokens (`tokenFormat` `opaque` or `mixed`). */
@@ -75,18 +71,13 @@ export class AuthorizationServerRegistry {
     }
   }
 
-  /** Whether tokens from this issuer may be considered at all (exact string match, no normalisation). */
-  isTrusted(issuer: string): boolean {
-    return this.options.authorizationServers.has(issuer);
-  }
-
   /** The metadata of a trusted issuer, discovering it now if lazy discovery has not succeeded yet. */
   async metadataFor(issuer: string): Promise<Readonly<AuthorizationServerMetadata>> {
     return (await this.configuredServer(issuer)).metadata;
   }
 
   /** A configured server, discovering it now if lazy discovery has not succeeded yet. */
-  private configuredServer(issuer: string): Promise<TrustedAuthorizationServer> | TrustedAuthorizationServer {
+  private configuredServer(issuer: string): MaybePromise<TrustedAuthorizationServer> {
     const entry = this.entries.get(issuer);
     if (entry?.state === 'ready') return entry.server;
     if (entry?.state === 'pending') return this.awaitDiscovery(entry.promise);

@@ -12,7 +12,7 @@ export interface ClientAuthentication {
 const ASSERTION_LIFETIME_SECONDS = 60;
 
 /** The method a client registration uses: explicit, else inferred from the credential it carries. */
-export function clientAuthMethod(client: IntrospectionClientOptions): NonNullable<IntrospectionClientOptions['authMethod']> {
+export function clientAuthMethod(client: Pick<IntrospectionClientOptions, 'authMethod' | 'privateKey'>): NonNullable<IntrospectionClientOptions['authMethod']> {
   return client.authMethod ?? (client.privateKey ? 'private_key_jwt' : 'client_secret_basic');
 }
 

@@ -9,6 +9,7 @@ import type {
 } from './mcp-auth-options.interface.js';
 import { McpAuthModuleOptionsSchema } from './mcp-auth-options.schema.js';
 import { isSecureUrl } from './secure-url.js';
+import { clientAuthMethod } from '../introspection/introspection-client-auth.js';
 
 const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set(DEFAULT_ALLOWED_ALGORITHMS);
 
@@ -155,7 +156,7 @@ function semanticProblems(options: McpAuthModuleOptions): string[] {
 /** A client registration for the introspection endpoint must carry what its authentication method needs. */
 function introspectionClientProblems(client: Partial<IntrospectionClientOptions>, field: string): string[] {
   const problems: string[] = [];
-  const method = client.authMethod ?? (client.privateKey ? 'private_key_jwt' : 'client_secret_basic');
+  const method = clientAuthMethod(client);
   if (method === 'private_key_jwt') {
     const key = client.privateKey as Record<string, unknown> | undefined;
     if (!key || typeof key !== 'object') problems.push(`${field}.privateKey: is required for private_key_jwt`);

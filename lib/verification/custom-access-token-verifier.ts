@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { isPromise, type MaybePromise } from '../common/maybe-promise.js';
 import { MCP_AUTH_LOGGER_CONTEXT } from '../mcp-auth.constants.js';
 import type { VerifyAccessTokenFunction } from '../options/mcp-auth-options.interface.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
@@ -15,13 +16,13 @@ import { outcomeOfVerifierError } from './verifier-error-mapping.js';
 export class CustomAccessTokenVerifier extends AccessTokenVerifier {
   private readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
 
-  constructor(private readonly delegate: (token: string, resource: ResolvedProtectedResource) => Promise<AuthInfo>) {
+  constructor(private readonly delegate: (token: string, resource: ResolvedProtectedResource) => MaybePromise<AuthInfo>) {
     super();
   }
 
-  /** Wraps an application `AccessTokenVerifier` instance. */
+  /** Wraps an application `AccessTokenVerifier` instance, keeping its synchronous answers synchronous. */
   static wrapping(verifier: AccessTokenVerifier): CustomAccessTokenVerifier {
-    return new CustomAccessTokenVerifier((token, resource) => verifier.verify(token, resource));
+    return new CustomAccessTokenVerifier((token, resource) => verifier.verifySyncIfPossible(token, resource));
   }
 
   /**
@@ -41,12 +42,27 @@ export class CustomAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    return this.verifySyncIfPossible(token, resource);
+  }
+
+  /** The delegate's answer, with whatever it throws or rejects with mapped the same way. */
+  override verifySyncIfPossible(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
+    let answer: MaybePromise<AuthInfo>;
     try {
-      return await this.delegate(token, resource);
+      answer = this.delegate(token, resource);
     } catch (thrown) {
-      const { error, log } = outcomeOfVerifierError(thrown, token);
-      if (log) this.logger.error(log);
-      throw error;
+      throw this.mapped(thrown, token);
     }
+    return isPromise(answer)
+      ? answer.catch((thrown: unknown) => {
+          throw this.mapped(thrown, token);
+        })
+      : answer;
+  }
+
+  private mapped(thrown: unknown, token: string): Error {
+    const { error, log } = outcomeOfVerifierError(thrown, token);
+    if (log) this.logger.error(log);
+    return error;
   }
 }

@@ -29,8 +29,8 @@ export class DefaultAccessTokenVerifier extends AccessTokenVerifier {
     return this.isJwtFor(token, resource) ? this.jwt.verifySyncIfPossible(token, resource) : this.introspection.verify(token, resource);
   }
 
-  verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
-    return this.isJwtFor(token, resource) ? this.jwt.verify(token, resource) : this.introspection.verify(token, resource);
+  async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {
+    return this.verifySyncIfPossible(token, resource);
   }
 
   /** Whether the resource checks this token as a JWT (`jwt`, or `mixed` and shaped as a compact JWS). */

@@ -104,8 +104,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     if (typeof issuer !== 'string') throw new InvalidTokenFailure('The token names no issuer');
     // The issuer picks the key set, and an untrusted issuer is refused before any network request (T13):
     // a configured one, or one the resource's issuerResolver accepts (a tenant).
-    const server = this.registry.readyTrustedServer(issuer, resource) ?? this.registry.trustedServer(issuer, resource);
-    return thenMaybe(server, (trusted) => {
+    return thenMaybe(this.registry.trustedServer(issuer, resource), (trusted) => {
       const jwksUri = trusted.metadata.jwks_uri;
       if (jwksUri === undefined) throw new InvalidTokenFailure('The token issuer publishes no keys');
       const key = this.keySets.keyFor(issuer, jwksUri, { alg, kid: jws.header.kid as string | undefined });

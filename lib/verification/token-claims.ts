@@ -7,10 +7,7 @@ import type { AuthInfo } from './auth-info.interface.js';
  * an array or a string). Anything else yields no scopes rather than an error.
  */
 export function scopesFromClaims(claims: Readonly<Record<string, unknown>>): string[] {
-  const value = claims.scope ?? claims.scp;
-  if (typeof value === 'string') return value.split(' ').filter(Boolean);
-  if (Array.isArray(value)) return value.filter((scope): scope is string => typeof scope === 'string' && scope !== '');
-  return [];
+  return stringList(claims.scope ?? claims.scp);
 }
 
 /** Roles from the `roles` claim (RFC 9068 §7.2.1.1: an array, or a space-separated string). */
@@ -73,6 +70,7 @@ export function withHiddenToken<T extends object>(info: T, token: string): T & {
   };
 }
 
-function stringClaim(value: unknown): string | undefined {
+/** A claim that holds a non-empty string, else `undefined`. */
+export function stringClaim(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AccessTokenVerifier, AuthorizationServerUnavailableFailure, InvalidTokenFailure, type AuthInfo } from '../../../lib/index.js';
+import type { ResolvedProtectedResource } from '../../../lib/options/resolved-options.js';
+import { CustomAccessTokenVerifier } from '../../../lib/verification/custom-access-token-verifier.js';
+
+// The wrapper the module puts around an application's `verifier` class: its answers pass through as they
+// come (synchronous ones stay synchronous, so the guard awaits nothing), and whatever it throws or rejects
+// with is mapped the same way.
+
+const resource = {} as ResolvedProtectedResource;
+const caller = { clientId: 'c', scopes: [], roles: [] } as unknown as AuthInfo;
+
+/** An application verifier that answers `known` at once and everything else as told. */
+class ApplicationVerifier extends AccessTokenVerifier {
+  constructor(private readonly otherwise: (token: string) => Promise<AuthInfo>) {
+    super();
+  }
+
+  verify(token: string): Promise<AuthInfo> {
+    return token === 'known' ? Promise.resolve(caller) : this.otherwise(token);
+  }
+
+  override verifySyncIfPossible(token: string) {
+    if (token === 'known') return caller;
+    if (token === 'broken-now') throw new Error('lookup failed for broken-now');
+    return this.verify(token);
+  }
+}
+
+const wrapped = (otherwise: (token: string) => Promise<AuthInfo> = () => Promise.reject(new InvalidTokenFailure('Unknown token'))) =>
+  CustomAccessTokenVerifier.wrapping(new ApplicationVerifier(otherwise));
+
+describe('CustomAccessTokenVerifier.wrapping', () => {
+  // The 503s are logged at error level by design; this suite looks at what is thrown.
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it("keeps the application's synchronous answer synchronous", () => {
+    expect(wrapped().verifySyncIfPossible('known', resource)).toBe(caller);
+  });
+
+  it('maps a synchronous throw at once: an unexpected error is a 503, never a 500', () => {
+    expect(() => wrapped().verifySyncIfPossible('broken-now', resource)).toThrow(AuthorizationServerUnavailableFailure);
+  });
+
+  it('passes our failures through and maps unexpected rejections, on both entry points', async () => {
+    await expect(wrapped().verifySyncIfPossible('unknown', resource)).rejects.toBeInstanceOf(InvalidTokenFailure);
+    const failing = wrapped(() => Promise.reject(new TypeError('socket hang up')));
+    await expect(failing.verifySyncIfPossible('other', resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
+    await expect(failing.verify('other', resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
+    await expect(wrapped().verify('known', resource)).resolves.toBe(caller);
+  });
+});
