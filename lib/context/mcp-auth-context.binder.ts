@@ -1,13 +1,9 @@
 import { Injectable, Req, type Type } from '@nestjs/common';
+import { GUARDS_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { BearerAuthGuard } from '../guards/bearer-auth.guard.js';
 import { McpAuthContext } from './mcp-auth-context.js';
 import { verifiedAuthInfo } from './verified-auth-info.js';
-
-// Metadata keys of @nestjs/common: `@UseGuards()`, route parameters, and the route path of a handler.
-const GUARDS_METADATA = '__guards__';
-const ROUTE_ARGS_METADATA = '__routeArguments__';
-const PATH_METADATA = 'path';
 
 const ENTERS_CONTEXT = Symbol('nestjs-mcp-auth:enters-context');
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, UseGuards, type OnModuleInit, type Type } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { McpAuthContext } from '../context/mcp-auth-context.js';
 import type { AuthInfoParameter } from '../decorators/auth-info.decorator.js';
@@ -10,8 +11,6 @@ import { toolMethodRequirements } from './tool-scope-requirements.js';
 
 // `@MessagePattern()` metadata (@nestjs/microservices), which MCP-Nest's `@Tool()` sets on its handlers.
 const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
-// `@UseGuards()` metadata (@nestjs/common).
-const GUARDS_METADATA = '__guards__';
 
 /**
  * At bootstrap, finds provider methods marked with `@RequireScopes()`, `@RequireRoles()` or with `@AuthInfo()` parameters
