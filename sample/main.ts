@@ -5,7 +5,7 @@ import { sampleEnvironmentFrom } from './sample.config.js';
 import { startupBanner } from './startup-banner.js';
 
 // `npm start`: the notes MCP server, configured from the environment (HOST, PORT, AUTH_PORT,
-// MCP_AUTH_ISSUER, MCP_RESOURCE, NOTES_RESOURCE; see design.md §3).
+// MCP_AUTH_ISSUER, MCP_RESOURCE, NOTES_RESOURCE; see the README, "The sample").
 async function main(): Promise<void> {
   const sample = await bootstrapSample({ ...sampleEnvironmentFrom(process.env), logger: ['error', 'warn'] });
   // SIGINT / SIGTERM close the app, and with it the embedded authorization server.
