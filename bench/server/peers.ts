@@ -92,5 +92,7 @@ export async function mcpSdkMiddleware({ resource, issuer }: PeerSettings): Prom
       };
     },
   };
-  return [requireBearerAuth({ verifier, requiredScopes: [BENCH_SCOPE], expectedResource: new URL(resource) })];
+  // No `expectedResource`: the verifier above would always report the resource it was built for, so the SDK's
+  // check could never fail; the token's audience is what binds it to the resource (jose's `audience`).
+  return [requireBearerAuth({ verifier, requiredScopes: [BENCH_SCOPE] })];
 }
