@@ -17,6 +17,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     exclude: ['test/packaging/**', 'node_modules/**'],
+    // Installs what the suites need when it is missing and starts their Redis: nothing to do before `npm test`.
+    globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
