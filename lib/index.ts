@@ -84,6 +84,8 @@ export {
 } from './errors/authentication-failures.js';
 /** Bootstrap errors. */
 export { McpAuthOptionsError } from './errors/invalid-options.error.js';
+/** A guarded route that belongs to no configured protected resource: fails `app.init()`. */
+export { UnresolvedProtectedResourceError, type UnresolvedRoute } from './errors/unresolved-resource.error.js';
 export { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from './errors/discovery.error.js';
 
 /** Pure helpers, for applications that build their own HTTP layer. */
