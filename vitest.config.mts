@@ -16,7 +16,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
-    exclude: ['test/packaging/**', 'node_modules/**'],
+    // test/consumers/apps/ hold apps with their own node_modules and test runners; consumers.e2e-spec.ts runs them.
+    exclude: ['test/packaging/**', 'test/consumers/apps/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -22,6 +22,7 @@ export type {
   IntrospectionClientOptions,
   IntrospectionOptions,
   IssuerResolver,
+  Jwk,
   JwtVerificationOptions,
   MappedClaims,
   McpAuthModuleOptions,
