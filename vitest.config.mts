@@ -16,7 +16,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
-    exclude: ['test/packaging/**', 'node_modules/**'],
+    // test/consumers/apps/ hold apps with their own node_modules and test runners; consumers.e2e-spec.ts runs them.
+    exclude: ['test/packaging/**', 'test/consumers/apps/**', 'node_modules/**'],
     // Installs what the suites need when it is missing and starts their Redis: nothing to do before `npm test`.
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 20_000,

@@ -1,3 +1,8 @@
+import { registerLoadedCopy } from './common/loaded-copies.js';
+
+// The package ships an ESM and a CommonJS build; this is where a process that loaded both hears about it.
+registerLoadedCopy(import.meta.url);
+
 /** The module: `McpAuthModule.forRoot()` / `forRootAsync()`. */
 export { McpAuthModule } from './mcp-auth.module.js';
 /** Options accepted by `forRootAsync()` and the extras (`isGlobal`, `verifier`). */
@@ -17,6 +22,7 @@ export type {
   IntrospectionClientOptions,
   IntrospectionOptions,
   IssuerResolver,
+  Jwk,
   JwtVerificationOptions,
   MappedClaims,
   McpAuthModuleOptions,
