@@ -39,19 +39,19 @@ describe('README async configuration and docs/guard-and-decorators.md (examples/
       await app?.close();
     });
 
-    it('S1: the class scope lets a read:notes token list, and @AuthInfo(field) injects the caller', async () => {
+    it('T11: the class scope lets a read:notes token list, and @AuthInfo(field) injects the caller', async () => {
       const { status, body } = await callWithToken(`${app.url}/notes`, await token('read:notes'));
       expect(status).toBe(200);
       expect(body).toEqual({ clientId: as.devClient.clientId, notes: [] });
     });
 
-    it('S2: method scopes add up with class scopes: POST needs read:notes and write:notes', async () => {
+    it('C8, C9: method scopes add up with class scopes: POST needs read:notes and write:notes', async () => {
       const { status, challenge } = await callWithToken(`${app.url}/notes`, await token('read:notes'), 'POST');
       expect(status).toBe(403);
       expect(challenge?.params).toMatchObject({ error: 'insufficient_scope', scope: 'read:notes write:notes' });
     });
 
-    it('S4: the scopeHierarchy of the async options lets notes:admin write; McpAuthContext names the author', async () => {
+    it('T12: the scopeHierarchy of the async options lets notes:admin write; McpAuthContext names the author', async () => {
       const response = await fetch(`${app.url}/notes`, {
         method: 'POST',
         headers: { authorization: `Bearer ${await token('notes:admin')}`, 'content-type': 'application/json' },

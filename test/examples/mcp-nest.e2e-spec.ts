@@ -76,7 +76,7 @@ describe('docs/mcp-nest.md (examples/mcp-nest)', () => {
       expect(toolText(result)).toContain('NotesTools.purgeNotes requires the scopes: notes:admin');
     });
 
-    it('S4: notes:admin implies write:notes (scopeHierarchy), for MCP-Nest and for us', async () => {
+    it('T12: notes:admin implies write:notes (scopeHierarchy), for MCP-Nest and for us', async () => {
       const text = await withMcpClient(url, await token('notes:admin'), async (client) => toolText(await client.callTool({ name: 'purge-notes', arguments: {} })));
       expect(JSON.parse(text)).toEqual({ purgedBy: `${as.issuer}#client:${as.devClient.clientId}` });
     });

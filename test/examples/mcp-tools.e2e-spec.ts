@@ -39,7 +39,7 @@ describe('docs/mcp-tools.md (examples/mcp-tools)', () => {
       await app?.close();
     });
 
-    it('S6: a tools/call without write:notes gets 403 insufficient_scope naming every scope, before the tool runs', async () => {
+    it('C8, C9: a tools/call without write:notes gets 403 insufficient_scope naming every scope, before the tool runs', async () => {
       const readOnly = await token('read:notes');
       const { status, challenge } = await postMcp(`${app.url}/mcp`, readOnly, 'tools/call', { name: 'create-note', arguments: { text: 'nope' } });
       expect(status).toBe(403);
