@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -14,6 +16,10 @@ export default defineConfig({
       },
     }),
   ],
+  // The examples (examples/) import the library by its package name, as users write it: here, its sources.
+  resolve: {
+    alias: [{ find: /^nestjs-mcp-auth$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) }],
+  },
   test: {
     include: ['test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     // test/consumers/apps/ hold apps with their own node_modules and test runners; consumers.e2e-spec.ts runs them.

@@ -39,6 +39,8 @@ export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 export { requestUserFromAuthInfo, type RequestUser } from './guards/request-user.js';
 /** The request and response shapes the guard's protected seams work with (Express and Fastify alike). */
 export type { HttpRequestLike, HttpResponseLike } from './http/request-access.js';
+/** Node's request and response of a guarded exchange on Express or Fastify, for the MCP SDK's Node transport. */
+export { nodeHttpExchange, type NodeHttpExchange } from './http/node-http-exchange.js';
 /** Scopes a route or tool requires (class ∪ method, all of them). */
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 /** Roles a route requires (class ∪ method, all of them); a missing one is a 403 without a scope challenge. */
