@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
 import { ADAPTERS, startApp, type RunningApp } from '../fixtures/http-app.js';
-import { connectRedis, REDIS_URL, redisAvailable } from '../fixtures/redis.js';
+import { connectRedis, REDIS_URL } from '../fixtures/redis.js';
 import { toolText, withMcpClient } from './fixtures/example-client.js';
 
 // docs/several-instances.md (examples/several-instances): two instances of the application share one Redis
@@ -13,7 +13,7 @@ import { toolText, withMcpClient } from './fixtures/example-client.js';
 const RESOURCE = 'http://localhost:3000/mcp';
 const INTROSPECTION_SECRET = 'notes-api-secret-0123456789abcdef';
 
-describe.runIf(await redisAvailable())('docs/several-instances.md (examples/several-instances)', () => {
+describe('docs/several-instances.md (examples/several-instances)', () => {
   let as: DevAuthorizationServer;
   let AppModule: Type;
   let redis: Redis;
