@@ -52,8 +52,8 @@ describe('package.json', () => {
     expect(manifest.types).toBe('./dist/cjs/index.d.ts');
   });
 
-  it('publishes the build', () => {
-    expect(manifest.files).toEqual(['dist', 'README.md']);
+  it('publishes the build, the README and the guides it links to (docs/)', () => {
+    expect(manifest.files).toEqual(['dist', 'README.md', 'docs']);
   });
 
   it('builds both formats, and builds before packing', () => {
