@@ -121,6 +121,34 @@ describe('IssuerKeySets', () => {
     expect(failure).toBeInstanceOf(InvalidTokenFailure);
   });
 
+  it('T18: after a kid-less lookup resolved the only key, kid "" is its own lookup and matches nothing', async () => {
+    const key = await createSigningKey('RS256');
+    const keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    expect(await isPublicKeyOf(await resolve(keySets, jwksUri, key, { kid: undefined }), key)).toBe(true);
+    expect(await failureOf(Promise.resolve().then(() => resolve(keySets, jwksUri, key, { kid: '' })))).toBeInstanceOf(InvalidTokenFailure);
+    // And the kid-less slot still answers with the key it resolved.
+    expect(await isPublicKeyOf(await resolve(keySets, jwksUri, key, { kid: undefined }), key)).toBe(true);
+  });
+
+  it.each([
+    ['kid "" first', ['', undefined] as const],
+    ['no kid first', [undefined, ''] as const],
+  ])('T18: with two ES256 keys, one published with kid "", a kid-less lookup is refused as ambiguous in any order (%s)', async (_name, order) => {
+    const [blank, named] = await Promise.all([createSigningKey('ES256', ''), createSigningKey('ES256', 'named')]);
+    const keys = [await publicJwkOf(blank), await publicJwkOf(named)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    for (const kid of [...order, ...order]) {
+      const lookup = Promise.resolve().then(() => resolve(keySets, jwksUri, blank, { kid }));
+      if (kid === '') expect(await isPublicKeyOf(await lookup, blank)).toBe(true);
+      else expect(await failureOf(lookup)).toBeInstanceOf(InvalidTokenFailure);
+    }
+  });
+
   it.each([
     ['a 500', (response: Parameters<typeof sendJson>[0]) => sendJson(response, 500, {}), 'Expected 200 OK from the JSON Web Key Set HTTP response'],
     ['a body that is no key set', (response: Parameters<typeof sendJson>[0]) => sendJson(response, 200, { keys: 'none' }), new errors.JWKSInvalid().code],
