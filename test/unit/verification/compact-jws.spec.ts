@@ -21,6 +21,7 @@ describe('isCanonicalBase64url', () => {
     ['a dot', 'ab.c'],
     ['whitespace', 'ab c'],
     ['an impossible length (4n + 1)', 'abcde'],
+    ['an impossible length (4n + 1) whose last character has no low bits set', 'abcdA'],
     ['non-zero pad bits after one byte', '_x'], // "_w" is canonical for 0xff
     ['non-zero pad bits after two bytes', '__5'], // "__4" is canonical for 0xff 0xfe
     ['non-ASCII', 'abcé'],
