@@ -1,9 +1,9 @@
-// Type-aware linting for the library, sample, tests and benchmarks.
+// Type-aware linting for the library, sample, examples, tests and benchmarks.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-sample/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'dist-sample/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test/consumers/apps/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Decorator metadata needs the runtime import of injected classes, so "type-only" imports would break DI.
-    files: ['lib/**/*.ts', 'sample/**/*.ts', 'test/**/*.ts'],
+    files: ['lib/**/*.ts', 'sample/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -14,9 +16,16 @@ export default defineConfig({
       },
     }),
   ],
+  // The examples (examples/) import the library by its package name, as users write it: here, its sources.
+  resolve: {
+    alias: [{ find: /^nestjs-mcp-auth$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) }],
+  },
   test: {
     include: ['test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
-    exclude: ['test/packaging/**', 'node_modules/**'],
+    // test/consumers/apps/ hold apps with their own node_modules and test runners; consumers.e2e-spec.ts runs them.
+    exclude: ['test/packaging/**', 'test/consumers/apps/**', 'node_modules/**'],
+    // Installs what the suites need when it is missing and starts their Redis: nothing to do before `npm test`.
+    globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -1,3 +1,8 @@
+import { registerLoadedCopy } from './common/loaded-copies.js';
+
+// The package ships an ESM and a CommonJS build; this is where a process that loaded both hears about it.
+registerLoadedCopy(import.meta.url);
+
 /** The module: `McpAuthModule.forRoot()` / `forRootAsync()`. */
 export { McpAuthModule } from './mcp-auth.module.js';
 /** Options accepted by `forRootAsync()` and the extras (`isGlobal`, `verifier`). */
@@ -17,6 +22,7 @@ export type {
   IntrospectionClientOptions,
   IntrospectionOptions,
   IssuerResolver,
+  Jwk,
   JwtVerificationOptions,
   MappedClaims,
   McpAuthModuleOptions,
@@ -33,6 +39,8 @@ export { BearerAuthGuard } from './guards/bearer-auth.guard.js';
 export { requestUserFromAuthInfo, type RequestUser } from './guards/request-user.js';
 /** The request and response shapes the guard's protected seams work with (Express and Fastify alike). */
 export type { HttpRequestLike, HttpResponseLike } from './http/request-access.js';
+/** Node's request and response of a guarded exchange on Express or Fastify, for the MCP SDK's Node transport. */
+export { nodeHttpExchange, type NodeHttpExchange } from './http/node-http-exchange.js';
 /** Scopes a route or tool requires (class ∪ method, all of them). */
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
 /** Roles a route requires (class ∪ method, all of them); a missing one is a 403 without a scope challenge. */
@@ -84,6 +92,8 @@ export {
 } from './errors/authentication-failures.js';
 /** Bootstrap errors. */
 export { McpAuthOptionsError } from './errors/invalid-options.error.js';
+/** A guarded route that belongs to no configured protected resource: fails `app.init()`. */
+export { UnresolvedProtectedResourceError, type UnresolvedRoute } from './errors/unresolved-resource.error.js';
 export { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from './errors/discovery.error.js';
 
 /** Pure helpers, for applications that build their own HTTP layer. */

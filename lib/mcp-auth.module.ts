@@ -4,6 +4,7 @@ import { McpAuthContext } from './context/mcp-auth-context.js';
 import { McpAuthContextBinder } from './context/mcp-auth-context.binder.js';
 import { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
 import { BearerAuthGuard } from './guards/bearer-auth.guard.js';
+import { RouteResourceResolver } from './guards/route-resource-resolver.js';
 import { MCP_AUTH_RESOLVED_OPTIONS } from './mcp-auth.constants.js';
 import { ConfigurableMcpAuthModule } from './mcp-auth.module-definition.js';
 import { IntrospectionAccessTokenVerifier } from './introspection/introspection-access-token-verifier.js';
@@ -53,6 +54,8 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     ProtectedResourceMetadataRoutes,
     // Makes the verified caller current (McpAuthContext) in the handlers of routes that use BearerAuthGuard.
     McpAuthContextBinder,
+    // Resolves each route's protected resource at init: a guarded route that fits none fails app.init().
+    RouteResourceResolver,
   ],
   exports: [
     MCP_AUTH_RESOLVED_OPTIONS,

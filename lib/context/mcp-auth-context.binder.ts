@@ -1,7 +1,7 @@
 import { Injectable, Req, type Type } from '@nestjs/common';
-import { GUARDS_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { BearerAuthGuard } from '../guards/bearer-auth.guard.js';
+import { controllerRoutes } from '../guards/controller-routes.js';
 import { McpAuthContext } from './mcp-auth-context.js';
 import { verifiedAuthInfo } from './verified-auth-info.js';
 
@@ -27,16 +27,8 @@ export class McpAuthContextBinder {
     scanner: MetadataScanner,
     private readonly context: McpAuthContext,
   ) {
-    for (const wrapper of discovery.getControllers()) {
-      const type = wrapper.metatype as Type | undefined;
-      if (typeof type !== 'function') continue;
-      const guardedClass = usesBearerGuard(type);
-      const prototype = type.prototype as Record<string, Handler>;
-      for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name];
-        if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        if (guardedClass || usesBearerGuard(handler)) this.enterContextOnCall(type, name, handler);
-      }
+    for (const route of controllerRoutes(discovery, scanner)) {
+      if (route.guarded) this.enterContextOnCall(route.controller, route.methodName, route.handler);
     }
   }
 
@@ -66,13 +58,4 @@ export class McpAuthContextBinder {
 function nextParameterIndex(type: Type, name: string, handler: Handler): number {
   const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, name) as Record<string, { index: number }> | undefined) ?? {};
   return Math.max(handler.length - 1, ...Object.values(declared).map((parameter) => parameter.index)) + 1;
-}
-
-function usesBearerGuard(target: object): boolean {
-  const guards = (Reflect.getMetadata(GUARDS_METADATA, target) as unknown[] | undefined) ?? [];
-  return guards.some(
-    (guard) =>
-      guard instanceof BearerAuthGuard ||
-      (typeof guard === 'function' && (guard === BearerAuthGuard || guard.prototype instanceof BearerAuthGuard)),
-  );
 }

@@ -9,6 +9,7 @@ import {
   InvalidRequestFailure,
   MissingCredentialsFailure,
 } from '../errors/authentication-failures.js';
+import { UnresolvedProtectedResourceError } from '../errors/unresolved-resource.error.js';
 import { failureResponse } from '../http/failure-response.js';
 import { authorizationHeaderValues, requestPath, setResponseHeader, type HttpRequestLike, type HttpResponseLike } from '../http/request-access.js';
 import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
@@ -20,6 +21,7 @@ import { parseAuthorizationHeader } from './authorization-header.js';
 import { requestUserFromAuthInfo, type RequestUser } from './request-user.js';
 import { resourceForRoute } from './resource-for-route.js';
 import { RouteRequirementsCache, type RouteRequirements } from './route-requirements.js';
+import { routeResourcesOf, type RouteResources } from './route-resources.js';
 
 /**
  * Lets a request through only with a valid bearer token for the route's protected resource, carrying
@@ -35,6 +37,7 @@ export class BearerAuthGuard implements CanActivate {
   protected readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
 
   private readonly routes: RouteRequirementsCache;
+  private readonly resolvedRoutes: RouteResources;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -42,6 +45,7 @@ export class BearerAuthGuard implements CanActivate {
     @Inject(MCP_AUTH_RESOLVED_OPTIONS) protected readonly options: ResolvedMcpAuthOptions,
   ) {
     this.routes = new RouteRequirementsCache(reflector);
+    this.resolvedRoutes = routeResourcesOf(options);
   }
 
   /**
@@ -167,14 +171,20 @@ export class BearerAuthGuard implements CanActivate {
     return this.routes.for(context.getClass() as never, context.getHandler() as never);
   }
 
+  /**
+   * The resource resolved for the route at bootstrap; failing that (a global guard on a route no resource
+   * fits at bootstrap, a handler served under several resources' paths), the one the request path fits.
+   */
   private getResource(context: ExecutionContext, request: HttpRequestLike): ResolvedProtectedResource {
+    const resolved = this.resolvedRoutes.get(context.getClass(), context.getHandler());
+    if (resolved) return resolved;
     const declared = this.routeRequirements(context).declaredResource;
-    const resource = resourceForRoute(this.options.resources, declared, requestPath(request));
+    const path = requestPath(request);
+    const resource = resourceForRoute(this.options.resources, declared, path);
     if (!resource) {
-      const which = declared === undefined ? `no resource matches the path ${requestPath(request)}` : `"${declared}" is not configured`;
-      throw new Error(
-        `BearerAuthGuard on ${context.getClass().name}.${context.getHandler().name}: ${which}. ` +
-          'Name the resource with @ProtectedResource(<resource identifier>) or configure it in McpAuthModule.',
+      throw new UnresolvedProtectedResourceError(
+        [{ route: `${context.getClass().name}.${context.getHandler().name}`, paths: [path], declared }],
+        this.options.resources.map((configured) => configured.resource),
       );
     }
     return resource;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { importJWK, SignJWT, type JWK } from 'jose';
-import type { IntrospectionClientOptions } from '../options/mcp-auth-options.interface.js';
+import { importJWK, SignJWT } from 'jose';
+import type { IntrospectionClientOptions, Jwk } from '../options/mcp-auth-options.interface.js';
 
 /** What client authentication adds to an introspection request. */
 export interface ClientAuthentication {
@@ -64,7 +64,7 @@ async function clientAssertion(client: IntrospectionClientOptions, issuer: strin
 }
 
 /** The configured algorithm, the key's own, or the usual one for its type. */
-export function signingAlgorithm(client: IntrospectionClientOptions, jwk: JWK): string {
+export function signingAlgorithm(client: IntrospectionClientOptions, jwk: Jwk): string {
   if (client.signingAlgorithm) return client.signingAlgorithm;
   if (jwk.alg) return jwk.alg;
   if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';

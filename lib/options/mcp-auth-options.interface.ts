@@ -1,6 +1,19 @@
-import type { JWK } from 'jose';
 import type { McpAuthStore } from '../store/mcp-auth-store.js';
 import type { ResolvedProtectedResource } from './resolved-options.js';
+
+/**
+ * A JSON Web Key (RFC 7517): what jose's `JWK` and Web Crypto's `JsonWebKey` hold, so either can be passed.
+ * Declared here, not imported from jose: jose is ESM-only, and TypeScript refuses a type import of an ES module
+ * in the CommonJS build's declarations (TS1541 under `module: node16`).
+ */
+export interface Jwk {
+  kty?: string;
+  kid?: string;
+  alg?: string;
+  crv?: string;
+  use?: string;
+  [parameter: string]: unknown;
+}
 
 /**
  * Authorization server metadata (RFC 8414 / OpenID Connect Discovery). Only the fields this library reads
@@ -52,7 +65,7 @@ export interface IntrospectionClientOptions {
   /** For `client_secret_basic` and `client_secret_post`. */
   clientSecret?: string;
   /** For `private_key_jwt`: the private JWK (with `kid` when the server holds several keys of the client). */
-  privateKey?: JWK;
+  privateKey?: Jwk;
   /** JWS algorithm of the client assertion. Default: the key's `alg`, else RS256 (RSA), ES256 (P-256) or EdDSA. */
   signingAlgorithm?: string;
   /** Call this URL instead of the discovered `introspection_endpoint` (split-horizon deployments). */

@@ -158,7 +158,7 @@ function introspectionClientProblems(client: Partial<IntrospectionClientOptions>
   const problems: string[] = [];
   const method = clientAuthMethod(client);
   if (method === 'private_key_jwt') {
-    const key = client.privateKey as Record<string, unknown> | undefined;
+    const key = client.privateKey;
     if (!key || typeof key !== 'object') problems.push(`${field}.privateKey: is required for private_key_jwt`);
     else if (typeof key.d !== 'string') problems.push(`${field}.privateKey: must be a private JWK (it has no "d")`);
     const algorithm = client.signingAlgorithm ?? (typeof key?.alg === 'string' ? key.alg : undefined);

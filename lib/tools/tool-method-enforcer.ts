@@ -41,6 +41,10 @@ export class ToolMethodEnforcer implements OnModuleInit {
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype || prototype === Object.prototype) continue;
+      // A prototype that names another class as its constructor is not a class's own (ioredis mixes
+      // EventEmitter into Redis.prototype, `constructor` included): its methods cannot be looked up through it,
+      // and none of them carries our decorators. Providing an ioredis client (`provide: Redis`) must not fail.
+      if ((prototype.constructor as { prototype?: unknown } | undefined)?.prototype !== prototype) continue;
       for (const name of this.scanner.getAllMethodNames(prototype)) this.enforce(instance, prototype, name);
     }
   }

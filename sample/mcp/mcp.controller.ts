@@ -1,10 +1,9 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 
-import { BearerAuthGuard, RequireScopes } from '../../lib/index.js';
+import { BearerAuthGuard, nodeHttpExchange, RequireScopes } from '../../lib/index.js';
 import { OriginGuard } from '../origin.guard.js';
 import { McpServerFactory } from './mcp-server.factory.js';
-import { nodeHttpExchange } from './node-http-exchange.js';
 
 /**
  * `POST /mcp`: MCP Streamable HTTP, stateless. The Origin check runs first (C13: a foreign browser origin

@@ -1,20 +1,18 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpAuthStore, RedisMcpAuthStore } from '../../lib/index.js';
-import { connectRedis, redisAvailable, uniqueKeyPrefix } from '../fixtures/redis.js';
+import { connectRedis, uniqueKeyPrefix } from '../fixtures/redis.js';
 
-const available = await redisAvailable();
-
-/** The Redis store against a real redis-server (started by .ci/start-redis). */
-describe.skipIf(!available)('RedisMcpAuthStore', () => {
+/** The Redis store against a real redis-server (the one the test run starts: test/setup/global-setup.ts). */
+describe('RedisMcpAuthStore', () => {
   let first: Redis;
   let second: Redis;
   let prefix: string;
   let store: RedisMcpAuthStore;
 
   beforeAll(async () => {
-    first = (await connectRedis())!;
-    second = (await connectRedis())!;
+    first = await connectRedis();
+    second = await connectRedis();
     prefix = uniqueKeyPrefix();
     // An ioredis client fits the structural client type as it is: no adapter, no cast.
     store = new RedisMcpAuthStore(first, { keyPrefix: prefix });

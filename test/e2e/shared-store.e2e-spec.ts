@@ -8,10 +8,9 @@ import { type AdapterName, type RunningApp } from '../fixtures/http-app.js';
 import { LogCapture } from '../fixtures/log-capture.js';
 import { sendJson, startLoopbackServer } from '../fixtures/loopback-server.js';
 import { startProtectedApp } from '../fixtures/protected-app.js';
-import { connectRedis, redisAvailable, redisClient, startDisposableRedis, uniqueKeyPrefix, type DisposableRedis } from '../fixtures/redis.js';
+import { connectRedis, redisClient, startDisposableRedis, uniqueKeyPrefix, type DisposableRedis } from '../fixtures/redis.js';
 import { createSigningKey, signAccessToken, type TestSigningKey } from '../fixtures/token-signer.js';
 
-const available = await redisAvailable();
 const resource = 'http://127.0.0.1/mcp';
 
 async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
@@ -50,7 +49,7 @@ async function startCountingAuthorizationServer(key: TestSigningKey) {
   };
 }
 
-describe.skipIf(!available)('several instances sharing one Redis', () => {
+describe('several instances sharing one Redis', () => {
   let key: TestSigningKey;
   let as: Awaited<ReturnType<typeof startCountingAuthorizationServer>>;
   let tenant: Awaited<ReturnType<typeof startCountingAuthorizationServer>>;
@@ -94,7 +93,7 @@ describe.skipIf(!available)('several instances sharing one Redis', () => {
   /** Two instances, one per adapter, each with its own connection to the same Redis and key prefix. */
   async function pair(): Promise<[RunningApp, RunningApp, prefix: string]> {
     const prefix = uniqueKeyPrefix();
-    const [first, second] = [(await connectRedis())!, (await connectRedis())!];
+    const [first, second] = [await connectRedis(), await connectRedis()];
     clients.push(first, second);
     return [
       await instance('express', new RedisMcpAuthStore(first, { keyPrefix: prefix })),
@@ -135,7 +134,7 @@ describe.skipIf(!available)('several instances sharing one Redis', () => {
     const [a, , prefix] = await pair();
     const token = 'active-never-stored-raw-0123456789';
     expect((await callWithToken(`${a.url}/mcp`, token)).status).toBe(200);
-    const probe = (await connectRedis())!;
+    const probe = await connectRedis();
     clients.push(probe);
     // Only what this call stored: the pair's own prefix.
     const keys = await probe.keys(`${prefix}*`);

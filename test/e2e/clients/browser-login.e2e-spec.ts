@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { decodeJwt } from 'jose';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { bootstrapSample, type RunningSample } from '../../../sample/bootstrap.js';
 import { clientCredentialsToken } from '../../fixtures/dev-authorization-server.helpers.js';
@@ -21,7 +20,8 @@ import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
 // do. Then, from a page on another origin, Chromium's own CORS enforcement is put to the test on every
 // request a browser-based MCP client (the MCP Inspector's page) makes.
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+// Which one: CHROMIUM_PATH, else Debian's; the global setup (test/setup/) made sure it is there.
+const CHROMIUM = inject('chromiumPath');
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -37,9 +37,6 @@ let browser: BrowserContext;
 let userDataDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: run "apt-get install -y chromium" (.ci/run does it), or set CHROMIUM_PATH.`);
-  }
   userDataDir = await mkdtemp(join(tmpdir(), 'nestjs-mcp-auth-chromium-'));
   // A persistent context is how Playwright takes a --user-data-dir: a fresh, empty one for this run.
   browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

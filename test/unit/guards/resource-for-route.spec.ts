@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { resourceForRoute } from '../../../lib/guards/resource-for-route.js';
+import { resourceForRoute, resourceForRoutePaths } from '../../../lib/guards/resource-for-route.js';
 import { resolveMcpAuthOptions, type ResolvedProtectedResource } from '../../../lib/options/resolved-options.js';
 
 function resources(...identifiers: string[]): readonly ResolvedProtectedResource[] {
@@ -80,5 +80,27 @@ describe('resourceForRoute', () => {
 
   it('is undefined with no resources', () => {
     expect(resourceForRoute([], undefined, '/mcp')).toBeUndefined();
+  });
+});
+
+describe('resourceForRoutePaths (at bootstrap, over every path a route is served at)', () => {
+  const list = resources('https://h/mcp', 'https://h/notes');
+  const [mcp, notes] = list;
+
+  it('one resource for all the paths: resolved', () => {
+    expect(resourceForRoutePaths(list, undefined, ['/notes', '/notes/:id'])).toEqual({ kind: 'resolved', resource: notes });
+    expect(resourceForRoutePaths(list, 'https://h/mcp', ['/a', '/b'])).toEqual({ kind: 'resolved', resource: mcp });
+  });
+
+  it('paths of different resources: left to the request path', () => {
+    expect(resourceForRoutePaths(list, undefined, ['/mcp/both', '/notes/both'])).toEqual({ kind: 'by-request-path' });
+  });
+
+  it('the paths that fit no resource, even when the others do', () => {
+    expect(resourceForRoutePaths(list, undefined, ['/mcp', '/reports', '/admin'])).toEqual({ kind: 'unresolved', paths: ['/reports', '/admin'] });
+  });
+
+  it('every path, when @ProtectedResource() names a resource not configured', () => {
+    expect(resourceForRoutePaths(list, 'https://h/other', ['/mcp', '/x'])).toEqual({ kind: 'unresolved', paths: ['/mcp', '/x'] });
   });
 });
