@@ -37,10 +37,11 @@ class ScriptedVerifier extends AccessTokenVerifier {
 
 describe('McpSdkTokenVerifier', () => {
   const verifier = new ScriptedVerifier();
-  const sdkVerifier = new McpSdkTokenVerifier(verifier, options).forResource(resource);
+  // Made inside each test, not while the suite is collected: a fault in it then fails tests, not the file.
+  const sdkVerifier = () => new McpSdkTokenVerifier(verifier, options).forResource(resource);
 
   it('hands the token and the configured resource to the verifier and returns its AuthInfo', async () => {
-    expect(await sdkVerifier.verifyAccessToken('good')).toBe(accepted);
+    expect(await sdkVerifier().verifyAccessToken('good')).toBe(accepted);
     expect(verifier.seen).toContain(`good for ${resource}`);
   });
 
@@ -50,7 +51,7 @@ describe('McpSdkTokenVerifier', () => {
     // The SDK answers server_error with 500: an outage must not make the client drop a good token.
     ['an outage', 'outage', 'server_error', 'The authorization server is temporarily unavailable'],
   ])('turns %s into the SDK’s own OAuthError (%s → %s)', async (_name, token, code, message) => {
-    const error = await sdkVerifier.verifyAccessToken(token).catch((thrown: unknown) => thrown);
+    const error = await sdkVerifier().verifyAccessToken(token).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({ code, message });
   });
@@ -63,7 +64,7 @@ describe('McpSdkTokenVerifier', () => {
     ['that is empty', ''],
   ])('A2: a token %s is refused with the SDK’s invalid_request (400), before the verifier sees it', async (_name, token) => {
     const seen = verifier.seen.length;
-    const error = await sdkVerifier.verifyAccessToken(token).catch((thrown: unknown) => thrown);
+    const error = await sdkVerifier().verifyAccessToken(token).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({ code: 'invalid_request', message: 'The request is malformed' });
     expect(bearerAuthChallengeResponse(error).status).toBe(400);
@@ -72,12 +73,12 @@ describe('McpSdkTokenVerifier', () => {
 
   it('A2: a token of exactly the limit reaches the verifier', async () => {
     const token = 'a'.repeat(MAX_TOKEN_LENGTH);
-    await sdkVerifier.verifyAccessToken(token).catch(() => undefined);
+    await sdkVerifier().verifyAccessToken(token).catch(() => undefined);
     expect(verifier.seen.at(-1)).toBe(`${token} for ${resource}`);
   });
 
   it('lets a programming error through unchanged', async () => {
-    await expect(sdkVerifier.verifyAccessToken('boom')).rejects.toThrow(TypeError);
+    await expect(sdkVerifier().verifyAccessToken('boom')).rejects.toThrow(TypeError);
   });
 
   it('refuses a resource that is not configured, naming it', () => {
