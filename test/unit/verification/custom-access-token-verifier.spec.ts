@@ -76,6 +76,7 @@ describe('CustomAccessTokenVerifier.fromFunction', () => {
   });
 
   it.each([
+    ['nothing', undefined],
     ['null', null],
     ['a string', 'claims'],
     ['claims without iss', { sub: 'u' }],

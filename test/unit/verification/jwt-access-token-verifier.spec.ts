@@ -183,6 +183,17 @@ describe('JwtAccessTokenVerifier', () => {
       await expect(verifier.verifySyncIfPossible(token, target)).resolves.toBeDefined();
     });
 
+    it('T9: forgets a token once it expires', async () => {
+      const { verifier, resource: target } = verifierFor({ jwt: { clockToleranceSeconds: 0 } });
+      // Expires in 2 s, whatever the sub-second clock.
+      const token = signRaw({}, accessClaims({ exp: Math.floor(Date.now() / 1000) + 2 }));
+      await verifier.verifySyncIfPossible(token, target);
+      await verifier.verifySyncIfPossible(token, target);
+      expect(verifier.verifySyncIfPossible(token, target)).not.toBeInstanceOf(Promise);
+      await new Promise((done) => setTimeout(done, 3_100));
+      expect(await refusal(() => verifier.verifySyncIfPossible(token, target))).toEqual(new InvalidTokenFailure('The token has expired'));
+    });
+
     it('T9/T10: forgets a token once it passes its maximum age, long before its exp', async () => {
       const { verifier, resource: target } = verifierFor({ jwt: { maxTokenAgeSeconds: 60, clockToleranceSeconds: 0 } });
       // Issued 57 s ago: a minute old in 3 s, whatever the sub-second clock.
