@@ -1,6 +1,6 @@
 // Mutation testing of the code that decides who gets in (`npm run mutation`; not part of `npm test` or CI).
 // Incremental: a re-run tests only the mutants whose code or tests changed since reports/stryker-incremental.json.
-// Results and the accepted equivalent mutants: test/security/MUTATION.md.
+// Results and the accepted equivalent mutants: docs/mutation-testing.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
