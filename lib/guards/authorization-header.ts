@@ -28,7 +28,7 @@ export function parseAuthorizationHeader(values: readonly string[]): Authorizati
   // The shape every client sends, `Bearer <token>`, is recognised without a regular expression over the
   // header; anything else takes the general path below.
   if (value.charCodeAt(6) === 32 && value.charCodeAt(7) !== 32 && value.slice(0, 6).toLowerCase() === 'bearer') {
-    return bearerToken(value.slice(7));
+    return parseBearerToken(value.slice(7));
   }
   if (value.trim() === '') return { kind: 'absent' };
 
@@ -40,11 +40,15 @@ export function parseAuthorizationHeader(values: readonly string[]): Authorizati
       : { kind: 'malformed', reason: 'The Authorization header has no valid scheme' };
   }
 
-  return bearerToken(value.slice(value.search(/ |$/)).replace(/^ +/, ''));
+  return parseBearerToken(value.slice(value.search(/ |$/)).replace(/^ +/, ''));
 }
 
-/** Checks the credentials after `Bearer` and its spaces. */
-function bearerToken(token: string): AuthorizationHeaderParseResult {
+/**
+ * Checks the credentials after `Bearer` and its spaces: not empty, at most {@link MAX_TOKEN_LENGTH}, token68.
+ * Also used where a token arrives without our header parsing (the MCP SDK's bearer helpers), so that every
+ * path has the same limits.
+ */
+export function parseBearerToken(token: string): AuthorizationHeaderParseResult {
   if (token === '') return { kind: 'malformed', reason: 'The Bearer credentials are empty' };
   if (token.length > MAX_TOKEN_LENGTH) return { kind: 'malformed', reason: 'The bearer token is too long' };
   if (!TOKEN68.test(token)) return { kind: 'malformed', reason: 'The bearer token is not token68 syntax' };

@@ -6,9 +6,11 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * padding, no impossible length, and zero pad bits in the last character (RFC 7515 §2, RFC 4648 §3.5).
  *
  * Base64 decoders are lenient — they accept `sig==` and a last character whose unused bits are set — so
- * without this check one signed token has many spellings that all verify. A client could then slip a
- * revoked or rate-limited token past anything that compares tokens as strings (a deny-list, a cache key,
- * a log search). One token, one string.
+ * without this check the same signed bytes would have many spellings. With it, the signing input (the
+ * first two segments) has exactly one spelling for what the issuer signed. The signature segment does not:
+ * an ECDSA signature (r, s) has a twin (r, n − s) that verifies as well, and an issuer may sign the same
+ * claims twice. So a deny-list, rate limit or log search must key on the signing input, or on `iss` and
+ * `jti`, never on the whole token string.
  */
 export function isCanonicalBase64url(segment: string): boolean {
   if (!BASE64URL.test(segment)) return false;
@@ -44,7 +46,7 @@ export interface DecodedCompactJws {
 
 /**
  * Takes apart a token that {@link isCompactJws} accepted (RFC 7519 §7.2, short of verifying): `undefined`
- * unless its header and payload are JSON objects.
+ * unless its header and payload are UTF-8 JSON objects.
  */
 export function decodeCompactJws(token: string): DecodedCompactJws | undefined {
   const headerEnd = token.indexOf('.');
@@ -60,9 +62,16 @@ export function decodeCompactJws(token: string): DecodedCompactJws | undefined {
   };
 }
 
+/**
+ * Strict UTF-8 (RFC 7515 §5.2 step 8, RFC 7519 §7.2 step 10): bytes that are not UTF-8 are an error, not
+ * U+FFFD, which would let different signed bytes read as the same claim (`FF FE` and `FE FF` as "��").
+ * A byte order mark is kept, so that JSON.parse refuses it as it refuses any other stray character.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function jsonObject(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(UTF8.decode(Buffer.from(segment, 'base64url')));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

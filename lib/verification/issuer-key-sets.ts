@@ -56,7 +56,7 @@ export class IssuerKeySets {
    */
   keyFor(issuer: string, jwksUri: string, header: KeySelector): MaybePromise<KeyObject> {
     const entry = this.entryFor(issuer, jwksUri);
-    const slot = `${header.alg}\u0000${header.kid ?? ''}`;
+    const slot = slotFor(header);
     const resolved = entry.resolved.get(slot);
     if (resolved && resolved.generation === entry.generation && entry.resolver.fresh) return resolved.key;
     return this.resolveThroughJose(issuer, entry, slot, header);
@@ -128,6 +128,16 @@ export class IssuerKeySets {
     }
     return entry;
   }
+}
+
+/**
+ * Where a resolved key is remembered: by `alg`, and by `kid` when the header has one. An absent `kid` and
+ * `kid: ""` are different lookups (T18): jose matches the first against every key of the algorithm's type
+ * (and refuses when several match) and the second only against a key published with `kid: ""`, so they
+ * must never share a slot — or one would be answered with the key the other resolved.
+ */
+function slotFor(header: KeySelector): string {
+  return header.kid === undefined ? header.alg : `${header.alg}\u0000${header.kid}`;
 }
 
 /** A short, safe reason for logs: jose's error code or the network error code, never a response body. */

@@ -95,7 +95,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   private verifyJwt(token: string, resource: ResolvedProtectedResource): MaybePromise<AuthInfo> {
-    // Three canonical base64url parts: not a JWE (five), not unsigned (empty signature), not a re-spelling.
+    // Three canonical base64url parts: not a JWE (five), not unsigned (empty signature), no re-spelled part.
     if (!isCompactJws(token)) throw new InvalidTokenFailure('The token is not a canonically encoded compact JWS');
     const jws = decodeCompactJws(token);
     if (!jws) throw new InvalidTokenFailure('The token is not a well-formed JWT');

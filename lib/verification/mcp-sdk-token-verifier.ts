@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
-import { AuthenticationFailure } from '../errors/authentication-failures.js';
+import { AuthenticationFailure, InvalidRequestFailure } from '../errors/authentication-failures.js';
+import { parseBearerToken } from '../guards/authorization-header.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
@@ -18,6 +19,8 @@ interface SdkOAuthErrors {
  * Offers our verifier to code that uses the MCP SDK's own bearer helpers (`requireBearerAuth`,
  * `verifyBearerToken`) instead of the Nest guard. The SDK answers 401 only for its own `OAuthError`
  * class, so failures are rethrown as that class, loaded from `@modelcontextprotocol/server` when installed.
+ * The SDK splits the header on a space and hands over whatever follows, so the token gets the guard's
+ * checks first (at most 16 KB, token68): nothing reaches the verifier that the guard would have refused.
  */
 @Injectable()
 export class McpSdkTokenVerifier {
@@ -34,13 +37,14 @@ export class McpSdkTokenVerifier {
     return {
       verifyAccessToken: async (token) => {
         try {
+          const parsed = parseBearerToken(token);
+          if (parsed.kind === 'malformed') throw new InvalidRequestFailure(parsed.reason);
           return await this.verifier.verify(token, target);
         } catch (error) {
           if (!(error instanceof AuthenticationFailure)) throw error;
           const sdk = await this.loadSdkErrors();
           if (!sdk) throw error;
-          // The SDK maps invalid_token to 401 and server_error to 500; an outage must not look like a bad token.
-          throw new sdk.OAuthError(error.status === 503 ? 'server_error' : 'invalid_token', error.publicDescription ?? 'Unauthorized');
+          throw new sdk.OAuthError(sdkErrorCode(error), error.publicDescription ?? 'Unauthorized');
         }
       },
     };
@@ -58,4 +62,13 @@ export class McpSdkTokenVerifier {
       .catch(() => undefined);
     return this.sdkErrors;
   }
+}
+
+/**
+ * The SDK answers `invalid_token` with 401, `server_error` with 500 and any other code with 400: an outage
+ * must not look like a bad token, and a malformed one is a 400 as it is from the guard.
+ */
+function sdkErrorCode(failure: AuthenticationFailure): 'server_error' | 'invalid_request' | 'invalid_token' {
+  if (failure.status === 503) return 'server_error';
+  return failure.error === 'invalid_request' ? 'invalid_request' : 'invalid_token';
 }

@@ -59,6 +59,7 @@ describe('parseAuthorizationHeader', () => {
     { why: 'no scheme at all', values: ['"quoted"'], reason: 'The Authorization header has no valid scheme' },
     { why: 'a scheme glued to a separator', values: ['Basic,abc'], reason: 'The Authorization header has no valid scheme' },
     { why: 'leading whitespace', values: [`  Bearer ${JWT}`], reason: 'The Authorization header has no valid scheme' },
+    { why: 'a separator, then a word that could be a scheme', values: ['/ x'], reason: 'The Authorization header has no valid scheme' },
   ])('C7: $why → malformed', ({ values, reason }) => {
     expect(parseAuthorizationHeader(values)).toEqual({ kind: 'malformed', reason });
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AuthenticationFailure,
   AuthorizationServerUnavailableFailure,
+  InsufficientRoleFailure,
   InsufficientScopeFailure,
   InvalidRequestFailure,
   InvalidTokenFailure,
   MissingCredentialsFailure,
-  type AuthenticationFailure,
 } from '../../../lib/errors/authentication-failures.js';
 import { failureResponse, type FailureResponseContext } from '../../../lib/http/failure-response.js';
 import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
@@ -56,6 +57,27 @@ describe('failureResponse', () => {
         'WWW-Authenticate': `Bearer error="insufficient_scope", error_description="The access token lacks a required scope", scope="read:notes write:notes", resource_metadata="${PRM}"`,
       },
       body: { error: 'insufficient_scope', error_description: 'The access token lacks a required scope' },
+    });
+  });
+
+  it('C12: a missing role → 403 access_denied with no challenge at all', () => {
+    expect(failureResponse(new InsufficientRoleFailure(['admin']), context)).toEqual({
+      status: 403,
+      headers: {},
+      body: { error: 'access_denied', error_description: 'The caller lacks a role this operation requires' },
+    });
+  });
+
+  it('C12: an application’s own 403 failure with no error code is access_denied, still with no challenge', () => {
+    class PolicyDenied extends AuthenticationFailure {
+      readonly status = 403;
+      readonly error = undefined;
+      readonly publicDescription = 'Outside office hours';
+    }
+    expect(failureResponse(new PolicyDenied('closed'), context)).toEqual({
+      status: 403,
+      headers: {},
+      body: { error: 'access_denied', error_description: 'Outside office hours' },
     });
   });
 

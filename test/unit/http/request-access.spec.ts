@@ -7,6 +7,14 @@ describe('authorizationHeaderValues', () => {
     expect(authorizationHeaderValues(request)).toEqual(['Bearer a', 'Bearer b']);
   });
 
+  it('C7: a header name as long as Authorization is not Authorization', () => {
+    expect(authorizationHeaderValues({ headers: {}, rawHeaders: ['Cache-Control', 'no-cache', 'Authorization', 'Bearer a'] })).toEqual(['Bearer a']);
+  });
+
+  it('a name left without its value at the end of the raw headers is no value', () => {
+    expect(authorizationHeaderValues({ headers: {}, rawHeaders: ['Host', 'h', 'Authorization'] })).toEqual([]);
+  });
+
   it('reads Fastify’s raw Node request first', () => {
     const request = { headers: { authorization: 'Bearer parsed' }, raw: { rawHeaders: ['Authorization', 'Bearer raw'] } };
     expect(authorizationHeaderValues(request)).toEqual(['Bearer raw']);

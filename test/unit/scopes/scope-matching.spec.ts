@@ -27,13 +27,18 @@ describe('compileScopeHierarchy', () => {
     for (const scope of ['a', 'b', 'c']) expect(sorted(compiled.get(scope)!)).toEqual(['a', 'b', 'c']);
   });
 
+  it('T12: a broader scope listed with no narrower ones (from JavaScript) implies only itself', () => {
+    expect(sorted(compileScopeHierarchy({ admin: undefined } as unknown as Record<string, string[]>).get('admin')!)).toEqual(['admin']);
+  });
+
   it('T12: terminates on a scope that implies itself', () => {
     expect(sorted(compileScopeHierarchy({ a: ['a', 'b'] }).get('a')!)).toEqual(['a', 'b']);
   });
 });
 
 describe('effectiveScopes', () => {
-  const hierarchy = compileScopeHierarchy({ admin: ['write'], write: ['read'] });
+  // Compiled inside each test, not while the suite is collected: a fault in it then fails tests, not the file.
+  const hierarchy = () => compileScopeHierarchy({ admin: ['write'], write: ['read'] });
 
   it.each([
     { granted: [], effective: [] },
@@ -43,12 +48,12 @@ describe('effectiveScopes', () => {
     { granted: ['other', 'write'], effective: ['other', 'read', 'write'] },
     { granted: ['read', 'read'], effective: ['read'] },
   ])('T12: $granted → $effective', ({ granted, effective }) => {
-    expect(sorted(effectiveScopes(granted, hierarchy))).toEqual(effective);
+    expect(sorted(effectiveScopes(granted, hierarchy()))).toEqual(effective);
   });
 });
 
 describe('missingScopes', () => {
-  const hierarchy = compileScopeHierarchy({ 'notes:admin': ['write:notes'], 'write:notes': ['read:notes'] });
+  const hierarchy = () => compileScopeHierarchy({ 'notes:admin': ['write:notes'], 'write:notes': ['read:notes'] });
 
   it.each([
     { required: [], granted: [], missing: [] },
@@ -63,7 +68,7 @@ describe('missingScopes', () => {
     { required: ['read:notes', 'write:notes', 'other'], granted: [], missing: ['read:notes', 'write:notes', 'other'] },
     { required: ['other', 'read:notes'], granted: ['write:notes'], missing: ['other'] },
   ])('T12: requires $required, granted $granted → missing $missing', ({ required, granted, missing }) => {
-    expect(missingScopes(required, granted, hierarchy)).toEqual(missing);
+    expect(missingScopes(required, granted, hierarchy())).toEqual(missing);
   });
 
   it('T12: without a hierarchy, only exact scopes count', () => {
@@ -78,7 +83,7 @@ describe('missingScopes', () => {
   });
 
   it('T12: the hierarchy never works upwards (narrower does not imply broader)', () => {
-    expect(missingScopes(['notes:admin'], ['read:notes'], hierarchy)).toEqual(['notes:admin']);
+    expect(missingScopes(['notes:admin'], ['read:notes'], hierarchy())).toEqual(['notes:admin']);
   });
 
   it('T12: a cycle grants every scope in it', () => {

@@ -21,6 +21,7 @@ describe('isCanonicalBase64url', () => {
     ['a dot', 'ab.c'],
     ['whitespace', 'ab c'],
     ['an impossible length (4n + 1)', 'abcde'],
+    ['an impossible length (4n + 1) whose last character has no low bits set', 'abcdA'],
     ['non-zero pad bits after one byte', '_x'], // "_w" is canonical for 0xff
     ['non-zero pad bits after two bytes', '__5'], // "__4" is canonical for 0xff 0xfe
     ['non-ASCII', 'abcé'],
@@ -112,6 +113,46 @@ describe('decodeCompactJws', () => {
     const token = `${json(header)}.${encodedPayload}.${encode([1, 2, 3])}`;
     expect(isCompactJws(token)).toBe(true);
     expect(decodeCompactJws(token)).toBeUndefined();
+  });
+
+  /** `{"sub":"<bytes>"}` (or the header `{"alg":"RS256","kid":"<bytes>"}`) with raw bytes inside the string, base64url-encoded. */
+  const withRawBytes = (prefix: string, bytes: number[]) => Buffer.concat([Buffer.from(prefix), Buffer.from(bytes), Buffer.from('"}')]).toString('base64url');
+  const notUtf8: [string, number[]][] = [
+    ['FF FE (no UTF-8 byte at all)', [0xff, 0xfe]],
+    ['a lone continuation byte', [0x61, 0x80]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['an encoded surrogate (CESU-8)', [0xed, 0xa0, 0x80]],
+    ['a truncated three-byte sequence', [0xe2, 0x82]],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ];
+
+  it.each(notUtf8)('T17: is undefined when a payload string holds %s (never read as U+FFFD)', (_name, bytes) => {
+    const token = `${json(header)}.${withRawBytes('{"sub":"', bytes)}.${encode([1, 2, 3])}`;
+    expect(isCompactJws(token)).toBe(true);
+    expect(decodeCompactJws(token)).toBeUndefined();
+  });
+
+  it.each(notUtf8)('T17: is undefined when a header string holds %s', (_name, bytes) => {
+    const token = `${withRawBytes('{"alg":"RS256","kid":"', bytes)}.${json(claims)}.${encode([1, 2, 3])}`;
+    expect(decodeCompactJws(token)).toBeUndefined();
+  });
+
+  it('T17: two different invalid byte strings do not collapse into one claim value', () => {
+    const decode = (bytes: number[]) => decodeCompactJws(`${json(header)}.${withRawBytes('{"sub":"', bytes)}.${encode([1])}`);
+    expect(decode([0xff, 0xfe])).toBeUndefined();
+    expect(decode([0xfe, 0xff])).toBeUndefined();
+  });
+
+  it('T17: decodes every valid UTF-8 length, one to four bytes, in header and payload', () => {
+    const text = 'a é € 😀';
+    const token = `${json({ alg: 'RS256', kid: text })}.${json({ sub: text })}.${encode([1])}`;
+    expect(decodeCompactJws(token)).toMatchObject({ header: { kid: text }, claims: { sub: text } });
+  });
+
+  it('T17: a byte order mark before the JSON is refused, in the header or the payload', () => {
+    const withBom = (value: unknown) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))]).toString('base64url');
+    expect(decodeCompactJws(`${withBom(header)}.${json(claims)}.${encode([1])}`)).toBeUndefined();
+    expect(decodeCompactJws(`${json(header)}.${withBom(claims)}.${encode([1])}`)).toBeUndefined();
   });
 
   it('returns an empty object header or payload as an object (refusing it is the verifier’s job)', () => {

@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AccessTokenVerifier, AuthorizationServerUnavailableFailure, InvalidTokenFailure, type AuthInfo } from '../../../lib/index.js';
 import type { ResolvedProtectedResource } from '../../../lib/options/resolved-options.js';
+import { resolveMcpAuthOptions } from '../../../lib/options/resolved-options.js';
 import { CustomAccessTokenVerifier } from '../../../lib/verification/custom-access-token-verifier.js';
+import { LogCapture } from '../../fixtures/log-capture.js';
 
 // The wrapper the module puts around an application's `verifier` class: its answers pass through as they
 // come (synchronous ones stay synchronous, so the guard awaits nothing), and whatever it throws or rejects
@@ -49,5 +51,48 @@ describe('CustomAccessTokenVerifier.wrapping', () => {
     await expect(failing.verifySyncIfPossible('other', resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
     await expect(failing.verify('other', resource)).rejects.toBeInstanceOf(AuthorizationServerUnavailableFailure);
     await expect(wrapped().verify('known', resource)).resolves.toBe(caller);
+  });
+});
+
+describe('CustomAccessTokenVerifier.fromFunction', () => {
+  const logs = new LogCapture();
+  beforeAll(() => Logger.overrideLogger(logs));
+
+  const options = resolveMcpAuthOptions({
+    protectedResources: [
+      { resource: 'https://api.example.com/mcp', authorizationServers: [{ issuer: 'https://mapped.example', mapClaims: () => ({ roles: ['per-server'] }) }] },
+    ],
+    mapClaims: () => ({ roles: ['global'] }),
+    verifyAccessToken: () => ({}),
+  });
+  const target = options.resources[0]!;
+  const TOKEN = 'an-opaque-token-of-the-application';
+  const answering = (claims: unknown) => CustomAccessTokenVerifier.fromFunction(() => claims as Record<string, unknown>, options);
+
+  it('turns the claims into the AuthInfo, with the claim mapping of the server the issuer names, else the global one', async () => {
+    const mapped = await answering({ iss: 'https://mapped.example', sub: 'u', client_id: 'c' }).verify(TOKEN, target);
+    expect(mapped).toMatchObject({ subject: 'u', clientId: 'c', roles: ['per-server'], claims: { iss: 'https://mapped.example', sub: 'u' } });
+    expect((await answering({ iss: 'https://other.example', sub: 'u' }).verify(TOKEN, target)).roles).toEqual(['global']);
+  });
+
+  it.each([
+    ['nothing', undefined],
+    ['null', null],
+    ['a string', 'claims'],
+    ['claims without iss', { sub: 'u' }],
+    ['an iss that is no string', { iss: 42 }],
+  ])('answers %s with a logged 503 that says what verifyAccessToken must return', async (_name, claims) => {
+    const before = logs.at('error').length;
+    await expect(answering(claims).verify(TOKEN, target)).rejects.toEqual(new AuthorizationServerUnavailableFailure('The custom verifier failed'));
+    const logged = logs.at('error').slice(before);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('TypeError: verifyAccessToken must return the token claims, with an "iss" string');
+  });
+
+  it('logs nothing for a failure of ours: it was meant for the client', async () => {
+    const before = logs.at('error').length;
+    const refusing = CustomAccessTokenVerifier.fromFunction(() => Promise.reject(new InvalidTokenFailure('Unknown token')), options);
+    await expect(refusing.verify(TOKEN, target)).rejects.toEqual(new InvalidTokenFailure('Unknown token'));
+    expect(logs.at('error').slice(before)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:net';
 import { errors } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +96,44 @@ describe('IssuerKeySets', () => {
     expect(server.requests).toEqual(['/jwks', '/jwks']);
   });
 
+  it('T14: a prefetch reloads the set and forgets the keys remembered from the one before', async () => {
+    const key = await createSigningKey('ES256');
+    let keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    await resolveNow(keySets, jwksUri, key);
+    keys = [];
+    expect(await keySets.prefetch(issuer, jwksUri)).toBe(true);
+    expect(await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, key)))).toBeInstanceOf(InvalidTokenFailure);
+  });
+
+  it('lookups that cannot have reloaded the set (fresh, cooling down) keep what was remembered, found or not', async () => {
+    const [a, b, unknown] = await Promise.all([createSigningKey('ES256'), createSigningKey('ES256'), createSigningKey('ES256')]);
+    const keys = [await publicJwkOf(a), await publicJwkOf(b)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    await resolveNow(keySets, jwksUri, a);
+    await resolveNow(keySets, jwksUri, b);
+    expect(await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, unknown)))).toBeInstanceOf(InvalidTokenFailure);
+    expect(answerFor(keySets, jwksUri, a).answer).not.toBeInstanceOf(Promise);
+    expect(answerFor(keySets, jwksUri, b).answer).not.toBeInstanceOf(Promise);
+    expect(server.requests).toEqual(['/jwks']);
+  });
+
+  it('T14: an unknown kid that reloaded the set and still matched nothing forgets the keys remembered before', async () => {
+    const [old, unknown] = await Promise.all([createSigningKey('ES256'), createSigningKey('ES256')]);
+    let keys = [await publicJwkOf(old)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets({ ...options, cooldownSeconds: 0 });
+    const jwksUri = `${server.url}/jwks`;
+    await resolveNow(keySets, jwksUri, old);
+    keys = [];
+    expect(await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, unknown)))).toBeInstanceOf(InvalidTokenFailure);
+    expect(await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, old)))).toBeInstanceOf(InvalidTokenFailure);
+  });
+
   it('resolves the published key for a token’s kid, and prefetch reports success', async () => {
     const key = await createSigningKey('ES256');
     const keys = [await publicJwkOf(key)];
@@ -111,6 +149,43 @@ describe('IssuerKeySets', () => {
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys: [] }));
     const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, key));
     expect(failure).toBeInstanceOf(InvalidTokenFailure);
+    expect(failure.message).toBe('No key of the issuer matches the token header');
+  });
+
+  it('T5: a published key that jose matches but that is too weak for the algorithm (RSA 1024) is an invalid token', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys: [{ ...weak, kid: 'weak', alg: 'RS256', use: 'sig' }] }));
+    const failure = await failureOf(Promise.resolve().then(() => new IssuerKeySets(options).keyFor(issuer, `${server.url}/jwks`, { alg: 'RS256', kid: 'weak' })));
+    expect(failure).toBeInstanceOf(InvalidTokenFailure);
+    expect(failure.message).toBe('The issuer key does not fit the token algorithm');
+  });
+
+  it('T14: an unknown kid refetches the set at most once per cooldown', async () => {
+    const [published, unknown] = await Promise.all([createSigningKey('ES256'), createSigningKey('ES256')]);
+    const keys = [await publicJwkOf(published)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    expect(await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, unknown)))).toBeInstanceOf(InvalidTokenFailure);
+    // Well inside the 30 s cooldown, but long enough that a cooldown read as milliseconds would be over.
+    await new Promise((done) => setTimeout(done, 100));
+    expect(await failureOf(Promise.resolve().then(() => resolveNow(keySets, jwksUri, unknown)))).toBeInstanceOf(InvalidTokenFailure);
+    expect(server.requests).toEqual(['/jwks']);
+  });
+
+  it('holds at most maxIssuers key sets: the oldest is dropped, and its keys are fetched again', async () => {
+    const key = await createSigningKey('ES256');
+    const keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const jwksUri = `${server.url}/jwks`;
+    const lookup = (keySets: IssuerKeySets, name: string) => keySets.keyFor(name, jwksUri, { alg: key.alg, kid: key.kid });
+    for (const [maxIssuers, firstKeptSync] of [[1, false], [2, true], [undefined, true]] as const) {
+      const keySets = new IssuerKeySets({ ...options, maxIssuers });
+      await lookup(keySets, 'https://first.example');
+      await lookup(keySets, 'https://second.example');
+      expect(lookup(keySets, 'https://second.example')).not.toBeInstanceOf(Promise);
+      expect(lookup(keySets, 'https://first.example') instanceof Promise, `maxIssuers ${maxIssuers}`).toBe(!firstKeptSync);
+    }
   });
 
   it('a token without kid that several published keys could verify is refused as ambiguous', async () => {
@@ -119,6 +194,44 @@ describe('IssuerKeySets', () => {
     const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
     const failure = await failureOf(resolve(new IssuerKeySets(options), `${server.url}/jwks`, a, { kid: undefined }));
     expect(failure).toBeInstanceOf(InvalidTokenFailure);
+  });
+
+  it('T18: after a kid-less lookup resolved the only key, kid "" is its own lookup and matches nothing', async () => {
+    const key = await createSigningKey('RS256');
+    const keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    expect(await isPublicKeyOf(await resolve(keySets, jwksUri, key, { kid: undefined }), key)).toBe(true);
+    expect(await failureOf(Promise.resolve().then(() => resolve(keySets, jwksUri, key, { kid: '' })))).toBeInstanceOf(InvalidTokenFailure);
+    // And the kid-less slot still answers with the key it resolved.
+    expect(await isPublicKeyOf(await resolve(keySets, jwksUri, key, { kid: undefined }), key)).toBe(true);
+  });
+
+  it('T18: a kid-less lookup and kid "undefined" are different lookups too', async () => {
+    const key = await createSigningKey('RS256');
+    const keys = [await publicJwkOf(key)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    expect(await isPublicKeyOf(await resolve(keySets, jwksUri, key, { kid: undefined }), key)).toBe(true);
+    expect(await failureOf(Promise.resolve().then(() => resolve(keySets, jwksUri, key, { kid: 'undefined' })))).toBeInstanceOf(InvalidTokenFailure);
+  });
+
+  it.each([
+    ['kid "" first', ['', undefined] as const],
+    ['no kid first', [undefined, ''] as const],
+  ])('T18: with two ES256 keys, one published with kid "", a kid-less lookup is refused as ambiguous in any order (%s)', async (_name, order) => {
+    const [blank, named] = await Promise.all([createSigningKey('ES256', ''), createSigningKey('ES256', 'named')]);
+    const keys = [await publicJwkOf(blank), await publicJwkOf(named)];
+    const server = await jwksServer((_request, response) => sendJson(response, 200, { keys }));
+    const keySets = new IssuerKeySets(options);
+    const jwksUri = `${server.url}/jwks`;
+    for (const kid of [...order, ...order]) {
+      const lookup = Promise.resolve().then(() => resolve(keySets, jwksUri, blank, { kid }));
+      if (kid === '') expect(await isPublicKeyOf(await lookup, blank)).toBe(true);
+      else expect(await failureOf(lookup)).toBeInstanceOf(InvalidTokenFailure);
+    }
   });
 
   it.each([
@@ -154,6 +267,9 @@ describe('IssuerKeySets', () => {
       expect(failure).toBeInstanceOf(AuthorizationServerUnavailableFailure);
       expect(failure.message).toContain('failed recently; not refetching yet');
     }
+    // Still backing off well into the 60 s, after long enough that a backoff read as milliseconds would be over.
+    await new Promise((done) => setTimeout(done, 100));
+    expect((await failureOf(resolve(keySets, `${server.url}/jwks`, key))).message).toContain('failed recently; not refetching yet');
     expect(server.requests).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { constants, createSecretKey, generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import { constants, createSecretKey, generateKeyPairSync, KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import { CompactSign, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keyFitsAlgorithm, verifyJwsSignature } from '../../../lib/verification/jws-signature.js';
@@ -9,7 +9,7 @@ interface SignedInput {
   signature: Buffer;
 }
 
-/** The algorithms whose keys and signatures jose makes; EdDSA over Ed448 is signed with node:crypto below. */
+/** The algorithms whose keys and signatures jose makes; EdDSA over Ed448 (which we refuse) is signed with node:crypto below. */
 const JOSE_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 type JoseAlgorithm = (typeof JOSE_ALGORITHMS)[number];
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
   fixtures.set('EdDSA/Ed448', { signingInput, signature: sign(null, signingInput, ed448.privateKey), ...ed448 });
 });
 
-const SIGNED = [...JOSE_ALGORITHMS.map((alg) => [alg, alg] as const), ['EdDSA', 'EdDSA/Ed448'] as const];
+const SIGNED = JOSE_ALGORITHMS.map((alg) => [alg, alg] as const);
 
 describe('verifyJwsSignature', () => {
   describe.each(SIGNED)('%s (%s)', (alg, name) => {
@@ -149,14 +149,58 @@ describe('verifyJwsSignature', () => {
     expect(await outcome('EdDSA', fixture('RS256').publicKey, { ...fixture('EdDSA') })).toBe(false);
   });
 
-  it('T4: PS256 verifies under an RSA-PSS key, and an RSA-PSS key restricted to SHA-256 is false (not a throw) for PS512', async () => {
+  it('T20: an RSA-PSS key (id-RSASSA-PSS) is refused for PS256 even with a genuine signature, as jose 6 refuses it', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' });
     const { signingInput } = fixture('PS256');
-    const pss = (digest: string, saltLength: number) => sign(digest, signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
-    const ps256 = pss('sha256', 32);
-    expect(keyFitsAlgorithm('PS256', publicKey)).toBe(true);
-    expect(await outcome('PS256', publicKey, { signingInput, signature: ps256 })).toBe(true);
-    expect(await outcome('PS512', publicKey, { signingInput, signature: ps256 })).toBe(false);
+    const signature = sign('sha256', signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    expect(keyFitsAlgorithm('PS256', publicKey)).toBe(false);
+    expect(await outcome('PS256', publicKey, { signingInput, signature })).toBe(false);
+  });
+
+  it('T20: EdDSA over Ed448 is refused even with a genuine signature, as jose 6 refuses it', async () => {
+    const { publicKey, ...input } = fixture('EdDSA/Ed448');
+    expect(verify(null, input.signingInput, publicKey, input.signature)).toBe(true); // the signature is genuine
+    expect(await outcome('EdDSA', publicKey, input)).toBe(false);
+    expect(await outcome('Ed25519', publicKey, input)).toBe(false);
+  });
+
+  it.each([
+    ['RS256', 'an EC P-256 key and a DER ECDSA signature', () => ecdsaDer('sha256')],
+    ['PS256', 'an EC P-256 key and a DER ECDSA signature', () => ecdsaDer('sha256')],
+    ['RS512', 'an EC P-256 key and a DER ECDSA signature over SHA-512', () => ecdsaDer('sha512')],
+    ['EdDSA', 'an RSA key and an RS256 signature', () => ({ ...fixture('RS256') })],
+    ['Ed25519', 'an RSA key and an RS256 signature', () => ({ ...fixture('RS256') })],
+    ['RS256', 'a 1024-bit RSA key and its genuine signature', () => rsa1024Signature()],
+    ['RS256', 'an RSA private key and a genuine signature', () => ({ ...fixture('RS256'), publicKey: fixture('RS256').privateKey })],
+  ])('T20: %s checked with %s is false, though crypto.verify alone would say true', async (alg, _name, signed) => {
+    const { publicKey, signingInput, signature } = signed();
+    expect(nodeVerifyAlone(alg, publicKey, signingInput, signature)).toBe(true); // the danger is real
+    expect(await outcome(alg, publicKey, { signingInput, signature })).toBe(false);
+  });
+
+  it.each([['RS256'], ['PS256'], ['RS512'], ['PS512']])(
+    'T19: an %s signature is exactly the modulus length: with its leading zero byte dropped, or a zero byte added, it is refused',
+    async (alg) => {
+      const { publicKey, privateKey } = fixture(alg);
+      const { signingInput, signature: zeroLed } = zeroLedSignature(alg, privateKey, fixture(alg).signingInput);
+      expect(await outcome(alg, publicKey, { signingInput, signature: zeroLed })).toBe(true);
+      expect(await outcome(alg, publicKey, { signingInput, signature: zeroLed.subarray(1) })).toBe(false);
+      expect(await outcome(alg, publicKey, { signingInput, signature: Buffer.concat([Buffer.alloc(1), zeroLed]) })).toBe(false);
+    },
+  );
+
+  it('T19: a modulus that is not a whole number of bytes (2052 bits) takes signatures of 257 bytes', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2052 });
+    const { signingInput } = fixture('RS256');
+    const signature = sign('sha256', signingInput, privateKey);
+    expect(signature).toHaveLength(257);
+    expect(await outcome('RS256', publicKey, { signingInput, signature })).toBe(true);
+  });
+
+  it('T19: an Ed25519 signature is exactly 64 bytes', async () => {
+    const { publicKey, signingInput, signature } = fixture('EdDSA');
+    expect(signature).toHaveLength(64);
+    expect(await outcome('EdDSA', publicKey, { signingInput, signature: Buffer.concat([signature, Buffer.alloc(1)]) })).toBe(false);
   });
 
   it('T4: a PS256 signature with a salt other than the digest length is refused (RFC 7518 §3.5)', async () => {
@@ -185,12 +229,10 @@ describe('keyFitsAlgorithm', () => {
     ['RS256', 'RSA 2048', () => fixture('RS256').publicKey],
     ['RS512', 'RSA 2048', () => fixture('RS256').publicKey],
     ['PS256', 'RSA 2048', () => fixture('RS256').publicKey],
-    ['PS256', 'RSA-PSS 2048', () => rsaPss2048.publicKey],
     ['ES256', 'EC P-256', () => p256.publicKey],
     ['ES384', 'EC P-384', () => p384.publicKey],
     ['ES512', 'EC P-521', () => p521.publicKey],
     ['EdDSA', 'Ed25519', () => ed25519.publicKey],
-    ['EdDSA', 'Ed448', () => ed448.publicKey],
     ['Ed25519', 'Ed25519', () => ed25519.publicKey],
   ])('T5: %s accepts a public %s key', (alg, _name, key) => {
     expect(keyFitsAlgorithm(alg, key())).toBe(true);
@@ -216,6 +258,9 @@ describe('keyFitsAlgorithm', () => {
     ['RS256', 'an Ed25519 key', () => ed25519.publicKey],
     ['ES256', 'an Ed25519 key', () => ed25519.publicKey],
     ['Ed25519', 'an Ed448 key', () => ed448.publicKey],
+    ['EdDSA', 'an Ed448 key (T20: jose 6 refuses it)', () => ed448.publicKey],
+    ['PS256', 'an RSA-PSS 2048 key (T20: jose 6 refuses it)', () => rsaPss2048.publicKey],
+    ['PS512', 'an RSA-PSS 2048 key', () => rsaPss2048.publicKey],
     ['EdDSA', 'an X25519 (key agreement) key', () => x25519.publicKey],
     ['EdDSA', 'an EC P-256 key', () => p256.publicKey],
     ['HS256', 'an RSA key', () => fixture('RS256').publicKey],
@@ -229,6 +274,47 @@ describe('keyFitsAlgorithm', () => {
     expect(keyFitsAlgorithm(alg, key())).toBe(false);
   });
 });
+
+/** What `crypto.verify` says with nothing but the algorithm's digest: the check verifyJwsSignature must not leave to it. */
+function nodeVerifyAlone(alg: string, key: KeyObject, signingInput: Buffer, signature: Buffer): boolean {
+  const digest = alg.startsWith('Ed') ? null : `sha${alg.slice(2)}`;
+  try {
+    return verify(digest, signingInput, alg.startsWith('PS') ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key, signature);
+  } catch {
+    return false;
+  }
+}
+
+function ecdsaDer(digest: string): SignedFixture {
+  const { publicKey, privateKey, signingInput } = fixture('ES256');
+  return { publicKey, privateKey, signingInput, signature: sign(digest, signingInput, privateKey) };
+}
+
+function rsa1024Signature(): SignedFixture {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const { signingInput } = fixture('RS256');
+  return { publicKey, privateKey, signingInput, signature: sign('sha256', signingInput, privateKey) };
+}
+
+/**
+ * A genuine RS* or PS* signature whose first byte is zero (about one in 256). PSS is randomised, so the same
+ * input is signed again; PKCS #1 v1.5 is not, so a counter is appended to the input instead.
+ */
+function zeroLedSignature(alg: string, privateKey: KeyObject, baseInput: Buffer): SignedInput {
+  const digest = `sha${alg.slice(2)}`;
+  for (let attempt = 0; attempt < 100_000; attempt++) {
+    if (alg.startsWith('PS')) {
+      const pss = { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 };
+      const signature = sign(digest, baseInput, pss);
+      if (signature[0] === 0) return { signingInput: baseInput, signature };
+    } else {
+      const signingInput = Buffer.concat([baseInput, Buffer.from(String(attempt))]);
+      const signature = sign(digest, signingInput, privateKey);
+      if (signature[0] === 0) return { signingInput, signature };
+    }
+  }
+  throw new Error('no zero-led signature');
+}
 
 /** A new public key of the same type as `key`: RSA with its modulus length, EC on its curve, or the same Edwards curve. */
 function freshPublicKeyLike(key: KeyObject): KeyObject {

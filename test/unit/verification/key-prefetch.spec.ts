@@ -66,6 +66,14 @@ describe('JWKS prefetch at bootstrap', () => {
     expect(await bootstrapCountingJwks(module)).toBe(0);
   });
 
+  it('an issuer whose resources take only opaque tokens (introspected) causes no JWKS request', async () => {
+    const introspection = { clientId: 'rs', clientSecret: 'secret', endpoint: `${as.issuer}/token/introspection` };
+    const module = McpAuthModule.forRoot({
+      protectedResources: [{ resource, authorizationServers: [{ issuer: as.issuer, introspection }], tokenFormat: 'opaque' }],
+    });
+    expect(await bootstrapCountingJwks(module)).toBe(0);
+  });
+
   it('an application verifier class (the `verifier` extra) causes no JWKS request', async () => {
     expect(await bootstrapCountingJwks(McpAuthModule.forRoot({ ...options(), verifier: NeverCalledVerifier }))).toBe(0);
   });

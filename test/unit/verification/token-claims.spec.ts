@@ -84,6 +84,11 @@ describe('authInfoFromClaims', () => {
     expect(fromScp.scopes).toEqual(authInfoFromClaims(TOKEN, baseClaims, resource!).scopes);
   });
 
+  it('carries a tenant only when the claim mapping names one', () => {
+    expect(authInfoFromClaims(TOKEN, baseClaims, resource!, () => ({ tenant: 'acme' })).tenant).toBe('acme');
+    expect('tenant' in authInfoFromClaims(TOKEN, baseClaims, resource!, () => ({}))).toBe(false);
+  });
+
   it('T8: audience is always an array', () => {
     expect(authInfoFromClaims(TOKEN, { ...baseClaims, aud: [RESOURCE, 'api://x'] }, resource!).audience).toEqual([RESOURCE, 'api://x']);
     expect(authInfoFromClaims(TOKEN, baseClaims, resource!).audience).toEqual([RESOURCE]);

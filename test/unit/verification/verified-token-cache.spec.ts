@@ -85,6 +85,21 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it.each([
+    ['already past', 9_000],
+    ['ending this very millisecond', 10_000],
+  ])('a verification whose deadline is %s does not count towards admission either', (_name, notAfter) => {
+    const clock = { now: 10_000 };
+    const cache = cacheAt(clock);
+    const key = cache.keyFor(TOKEN, 'r');
+    cache.set(key, authInfo(), notAfter);
+    // The next success is the first that counts: remembered as seen, not yet stored.
+    cache.set(key, authInfo(), 20_000);
+    expect(cache.get(key, TOKEN)).toBeUndefined();
+    cache.set(key, authInfo(), 20_000);
+    expect(cache.get(key, TOKEN)?.subject).toBe('alice');
+  });
+
   it('is bounded: the least recently used entry goes first', () => {
     const cache = cacheAt({ now: 0 }, 2);
     const [a, b, c] = ['a', 'b', 'c'].map((token) => cache.keyFor(token, 'r')) as [string, string, string];
