@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import { decodeJwt } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { bootstrapSample, type RunningSample } from '../../sample/bootstrap.js';
-import { freePort } from '../consumers/consumer-workspace.js';
+import { cleanEnvironment, freePort } from '../consumers/consumer-workspace.js';
 import { ADAPTERS } from '../fixtures/http-app.js';
 import {
   buildSample,
@@ -18,6 +22,9 @@ import {
 // probe gets an answer at once (503 + Retry-After while it starts, then the real metadata document) or a
 // refused or reset connection; none waits, and none holds the start-up back: the sample comes up.
 // `npm start` is then stopped with SIGINT and SIGTERM at several moments of its start-up: exit code 0, no stack.
+// Its banner's curl commands are run as printed, with sh and curl, against it.
+
+const execFileAsync = promisify(execFile);
 
 const METADATA_PATH = '/.well-known/oauth-protected-resource/mcp';
 const isUp = (outcome: ProbeOutcome): boolean => outcome.kind === 'answer' && outcome.status === 200;
@@ -136,6 +143,34 @@ describe('npm start (node dist-sample/sample/main.js; Express, the only adapter 
     ['once it is up', ({ port }) => firstOutcome(`http://127.0.0.1:${port}${METADATA_PATH}`, isUp)],
   ];
 
+  it('its banner mints a token for each resource with curl, and each printed request gets 200 from the resource its token is for', async () => {
+    const { sample, port } = await startOnFreePorts();
+    await sample.printed('Ctrl+C to stop');
+    const resources = { mcp: `http://127.0.0.1:${port}/mcp`, notes: `http://127.0.0.1:${port}/notes` };
+    const { tokenCommands, requestCommands } = curlCommandsOf(sample.stdout());
+    expect(tokenCommands).toHaveLength(2);
+    expect(requestCommands).toHaveLength(2);
+
+    const tokens = await runTokenCommands(tokenCommands);
+    for (const command of requestCommands) {
+      const [variable] = /\$(\w+)/.exec(command) ?? [];
+      const token = tokens.get(variable!.slice(1));
+      const { status, body } = await runRequestCommand(command, tokens);
+      expect(status, `${command}\n${body}`).toBe(200);
+      const url = /curl -s (\S+)/.exec(command)![1]!;
+      // The token the command sends is the one minted for the resource it calls (RFC 8707 audience).
+      expect(decodeJwt(token!).aud).toBe(url);
+      if (url === resources.notes) {
+        expect(Array.isArray(JSON.parse(body))).toBe(true);
+      } else {
+        expect(url).toBe(resources.mcp);
+        const caller = JSON.parse(mcpToolResultText(body)) as Record<string, unknown>;
+        expect(caller).toMatchObject({ subject: 'dev-client', clientId: 'dev-client', scopes: ['read:notes', 'write:notes'] });
+      }
+    }
+    expect(new Set(requestCommands.map((command) => /curl -s (\S+)/.exec(command)![1]))).toEqual(new Set(Object.values(resources)));
+  }, 60_000);
+
   describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
     it.each(moments)(`stops with exit code 0 and no stack trace when sent %s`, async (_moment, reach) => {
       const started = await startOnFreePorts();
@@ -148,4 +183,47 @@ describe('npm start (node dist-sample/sample/main.js; Express, the only adapter 
 /** Probes `url` until an outcome satisfies `accept`. */
 async function firstOutcome(url: string, accept: (outcome: ProbeOutcome) => boolean): Promise<void> {
   await probeLoop(url, { keepAlive: false, isDone: accept }).finished;
+}
+
+/**
+ * The shell commands under the banner's "Try it with curl" line, continuation lines kept: the token requests
+ * (`NAME=$(curl …)`) and the requests that use them.
+ */
+function curlCommandsOf(banner: string): { tokenCommands: string[]; requestCommands: string[] } {
+  const lines = banner.split('\n');
+  const commands: string[] = [];
+  for (const line of lines.slice(lines.findIndex((candidate) => candidate.includes('Try it with curl')) + 1)) {
+    if (!line.startsWith('    ')) break;
+    const previous = commands.at(-1);
+    if (previous?.endsWith('\\')) commands[commands.length - 1] = `${previous}\n${line}`;
+    else commands.push(line.trim());
+  }
+  return {
+    tokenCommands: commands.filter((command) => /^\w+=\$\(/.test(command)),
+    requestCommands: commands.filter((command) => !/^\w+=\$\(/.test(command)),
+  };
+}
+
+/** Runs the token commands as printed in one sh, and reads back the variables they set. */
+async function runTokenCommands(commands: string[]): Promise<Map<string, string>> {
+  const names = commands.map((command) => /^(\w+)=/.exec(command)![1]!);
+  const script = [...commands, ...names.map((name) => `printf '%s=%s\\n' ${name} "$${name}"`)].join('\n');
+  const { stdout } = await execFileAsync('sh', ['-c', script], { env: cleanEnvironment() });
+  const tokens = new Map(stdout.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  for (const name of names) expect(tokens.get(name), `${name} is not a JWT:\n${stdout}`).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  return tokens;
+}
+
+/** Runs one printed request in sh, the tokens in its environment; curl's `-w` adds the status the banner leaves out. */
+async function runRequestCommand(command: string, tokens: Map<string, string>): Promise<{ status: number; body: string }> {
+  const { stdout } = await execFileAsync('sh', ['-c', `${command} -w '\\n%{http_code}'`], { env: cleanEnvironment(Object.fromEntries(tokens)) });
+  const split = stdout.lastIndexOf('\n');
+  return { status: Number(stdout.slice(split + 1)), body: stdout.slice(0, split) };
+}
+
+/** The text of a tools/call result, from a JSON or an SSE (`data: …`) answer. */
+function mcpToolResultText(body: string): string {
+  const json = body.trimStart().startsWith('{') ? body : body.split('\n').find((line) => line.startsWith('data: '))!.slice('data: '.length);
+  const message = JSON.parse(json) as { result: { content: Array<{ type: string; text: string }> } };
+  return message.result.content[0]!.text;
 }
