@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -10,6 +7,7 @@ import { protectedResourceMetadataUrl } from '../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from './auth-server/dev-authorization-server.js';
 import { AppModule } from './app.module.js';
 import { mcpCorsOptions } from './mcp/mcp-cors.js';
+import { holdPort } from './port-holder.js';
 import { allowedOriginHostnames, NOTES_SCOPES, resourceIdentifiers, type SampleEnvironment, type SampleSettings } from './sample.config.js';
 
 /** How to start the sample: the environment settings (ports may be 0) plus the HTTP adapter and logger. */
@@ -49,8 +47,9 @@ export interface RunningSample {
  * is given), then the Nest application on either adapter. Port 0 picks free ports.
  *
  * The resource identifiers contain the app's port, and the authorization server must know them before
- * the app starts (the app discovers it at bootstrap), so the app's port is taken first and held until
- * the app listens on it.
+ * the app starts (the app discovers it at bootstrap), so the app's port is taken first and held, answering
+ * `503` + `Retry-After` (see {@link holdPort}), until the app is initialised. Between the handover and the
+ * app's `listen()`, a moment without a listener, a connection is refused: never left hanging.
  */
 export async function bootstrapSample(options: SampleOptions = {}): Promise<RunningSample> {
   const adapter = options.adapter ?? 'express';
@@ -62,8 +61,8 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
     mcpResource: options.mcpResource,
     notesResource: options.notesResource,
   };
-  const reservation = await reservePort(environment.host, environment.port);
-  const { mcpResource, notesResource } = resourceIdentifiers(environment, reservation.port);
+  const heldPort = await holdPort(environment.host, environment.port);
+  const { mcpResource, notesResource } = resourceIdentifiers(environment, heldPort.port);
 
   let authorizationServer: DevAuthorizationServer | undefined;
   let app: INestApplication | undefined;
@@ -90,18 +89,21 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
     const nestApp = await NestFactory.create<INestApplication>(
       AppModule.forRoot(settings, authorizationServer),
       adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-      { logger: options.logger, abortOnError: false },
+      // forceCloseConnections: stopping (Ctrl+C, SIGTERM) must not wait for a client's open connection.
+      { logger: options.logger, abortOnError: false, forceCloseConnections: true },
     );
     app = nestApp;
     // Browser MCP clients (the MCP Inspector) call /mcp from their own origin.
     nestApp.enableCors(mcpCorsOptions(settings.allowedOriginHostnames));
-    await reservation.release();
-    await nestApp.listen(reservation.port, environment.host);
+    // Everything but the listening happens while the port still answers 503, so the handover is short.
+    await nestApp.init();
+    await heldPort.release();
+    await nestApp.listen(heldPort.port, environment.host);
 
     return {
       app: nestApp,
       adapter,
-      url: originOf(environment.host, reservation.port),
+      url: originOf(environment.host, heldPort.port),
       mcpUrl: mcpResource,
       notesUrl: notesResource,
       metadataUrls: { mcp: protectedResourceMetadataUrl(mcpResource), notes: protectedResourceMetadataUrl(notesResource) },
@@ -112,28 +114,11 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
       close: () => nestApp.close(),
     };
   } catch (error) {
-    await reservation.release();
+    await heldPort.release();
     await app?.close();
     await authorizationServer?.close();
     throw error;
   }
-}
-
-/** Binds the port (resolving 0 to a free one) and holds it until `release()`. */
-async function reservePort(host: string, port: number): Promise<{ port: number; release(): Promise<void> }> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  let released: Promise<void> | undefined;
-  return {
-    port: (server.address() as AddressInfo).port,
-    release: () => (released ??= new Promise<void>((resolve) => server.close(() => resolve()))),
-  };
 }
 
 function originOf(host: string, port: number): string {

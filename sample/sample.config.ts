@@ -1,5 +1,5 @@
 /**
- * The sample's settings: what `npm start` reads from the environment (the README, "The sample"), and what the Nest
+ * The sample's settings: what `npm start` reads from the environment (see docs/sample.md), and what the Nest
  * application is configured with once the ports are known and the authorization server is running.
  */
 

@@ -1,39 +1,78 @@
 import type { RunningSample } from './bootstrap.js';
 
 /**
- * What the sample prints once it listens: where to connect and how, readable in ten seconds. The dev
- * client secret is printed because it belongs to a throwaway in-memory development server.
+ * The web MCP Inspector the banner recommends. Its 2.x line needs Node >= 22.19 (engines `>=22.19.0`); on
+ * older Node a bare `npx @modelcontextprotocol/inspector` silently resolves to an old 0.15 instead.
  */
-export function startupBanner(sample: RunningSample): string {
+export const MCP_INSPECTOR = { package: '@modelcontextprotocol/inspector', range: '^2', node: '22.19' } as const;
+
+/** What the banner tells: the parts of the running sample a user connects to. */
+export type BannerFacts = Pick<RunningSample, 'adapter' | 'mcpUrl' | 'notesUrl' | 'metadataUrls' | 'issuer' | 'devClient'>;
+
+type DevClient = NonNullable<RunningSample['devClient']>;
+
+const TOKEN_SCOPES = 'read:notes write:notes';
+/** Reads the access token from the token endpoint's JSON; Node is there, since it runs the sample. */
+const READ_ACCESS_TOKEN = `node -p 'JSON.parse(fs.readFileSync(0)).access_token'`;
+const MCP_ACCEPT = 'application/json, text/event-stream';
+const WHOAMI_CALL = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{}}}';
+
+/**
+ * What the sample prints once it listens: where to connect and how, readable in ten seconds, every command
+ * runnable as printed (a POSIX shell and curl). The dev client secret is printed because it belongs to a
+ * throwaway in-memory development server.
+ */
+export function startupBanner(sample: BannerFacts): string {
+  const inspector = `npx ${MCP_INSPECTOR.package}@${MCP_INSPECTOR.range}   (needs Node >= ${MCP_INSPECTOR.node})`;
+  const { devClient } = sample;
   const lines = [
     '',
-    `  Notes MCP server (nestjs-mcp-auth sample, ${sample.adapter})`,
+    `  Notes MCP server (nestjs-mcp-auth sample, ${sample.adapter}); Ctrl+C to stop.`,
     '',
     `  MCP endpoint   ${sample.mcpUrl}   (Streamable HTTP; scope read:notes, create-note also write:notes)`,
-    `  REST API       ${sample.notesUrl}`,
+    `  REST API       ${sample.notesUrl}   (GET read:notes, POST write:notes)`,
     `  Metadata       ${sample.metadataUrls.mcp}`,
     `                 ${sample.metadataUrls.notes}`,
-    `  Issuer         ${sample.issuer}${sample.authorizationServer ? '   (embedded development server)' : '   (MCP_AUTH_ISSUER)'}`,
+    `  Issuer         ${sample.issuer}${devClient ? '   (embedded development server)' : '   (MCP_AUTH_ISSUER)'}`,
   ];
-  if (sample.devClient) {
-    const { clientId, clientSecret } = sample.devClient;
+  if (devClient) {
     lines.push(
-      `  Dev client     ${clientId} / ${clientSecret}   (client_credentials)`,
+      `  Dev client     ${devClient.clientId} / ${devClient.clientSecret}   (client_credentials)`,
       '',
-      '  MCP Inspector: npx @modelcontextprotocol/inspector',
+      `  MCP Inspector  ${inspector}`,
       `                 → Transport "Streamable HTTP", URL ${sample.mcpUrl}, Connect; log in with any user name.`,
       '',
-      '  A token with curl:',
-      `    curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials \\`,
-      `      --data-urlencode 'resource=${sample.mcpUrl}' --data-urlencode 'scope=read:notes write:notes' ${sample.issuer}/token`,
+      '  Try it with curl. A token is for one resource: MCP_TOKEN for /mcp, NOTES_TOKEN for /notes.',
+      ...mintTokenCommand('MCP_TOKEN', sample.mcpUrl, sample.issuer, devClient),
+      ...mintTokenCommand('NOTES_TOKEN', sample.notesUrl, sample.issuer, devClient),
+      `    curl -s ${shellWord(sample.notesUrl)} -H "Authorization: Bearer $NOTES_TOKEN"`,
+      `    curl -s ${shellWord(sample.mcpUrl)} -H "Authorization: Bearer $MCP_TOKEN" \\`,
+      `      -H 'Content-Type: application/json' -H ${shellWord(`Accept: ${MCP_ACCEPT}`)} \\`,
+      `      -d ${shellWord(WHOAMI_CALL)}`,
     );
   } else {
-    lines.push(
-      '',
-      '  MCP Inspector: npx @modelcontextprotocol/inspector',
-      `                 → Transport "Streamable HTTP", URL ${sample.mcpUrl}, Connect (sign in at your issuer).`,
-    );
+    lines.push('', `  MCP Inspector  ${inspector}`, `                 → Transport "Streamable HTTP", URL ${sample.mcpUrl}, Connect (sign in at your issuer).`);
   }
-  lines.push('', '  Ctrl+C to stop.', '');
+  lines.push('');
   return lines.join('\n');
+}
+
+/** A client_credentials token request for one resource (RFC 8707), its access token stored in `variable`. */
+function mintTokenCommand(variable: string, resource: string, issuer: string, devClient: DevClient): string[] {
+  return [
+    `    ${variable}=$(curl -s -u ${shellWord(`${devClient.clientId}:${devClient.clientSecret}`)} -d grant_type=client_credentials \\`,
+    `      ${formField('scope', TOKEN_SCOPES)} ${formField('resource', resource)} ${shellWord(`${issuer}/token`)} \\`,
+    `      | ${READ_ACCESS_TOKEN})`,
+  ];
+}
+
+/** `-d name=value` when the value needs no form encoding (the usual URL), else curl's `--data-urlencode`. */
+function formField(name: string, value: string): string {
+  const flag = /^[\w.~:/@-]*$/.test(value) ? '-d' : '--data-urlencode';
+  return `${flag} ${shellWord(`${name}=${value}`)}`;
+}
+
+/** The value as one shell word: as is when it holds nothing a shell would interpret, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[\w.:/@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -118,14 +118,18 @@ describe.each(ADAPTERS)('sample on %s', (adapter) => {
       sample.metadataUrls.notes,
       sample.devClient!.clientId,
       sample.devClient!.clientSecret,
-      'npx @modelcontextprotocol/inspector',
+      // The 2.x line, whose engines field is `>=22.19.0`: a bare `npx @modelcontextprotocol/inspector` on Node 20 gets 0.15.
+      'npx @modelcontextprotocol/inspector@^2   (needs Node >= 22.19)',
       'Streamable HTTP',
       'grant_type=client_credentials',
+      `resource=${sample.mcpUrl} `,
+      `resource=${sample.notesUrl} `,
       `${sample.issuer}/token`,
     ]) {
       expect(banner).toContain(expected);
     }
-    expect(banner.split('\n').length).toBeLessThanOrEqual(20);
+    // One screen. test/e2e/sample-startup.e2e-spec.ts runs its curl commands.
+    expect(banner.split('\n').length).toBeLessThanOrEqual(30);
   });
 
   describe('protected resource metadata', () => {
