@@ -40,7 +40,7 @@ export function startupBanner(sample: BannerFacts): string {
       `  Dev client     ${devClient.clientId} / ${devClient.clientSecret}   (client_credentials)`,
       '',
       `  MCP Inspector  ${inspector}`,
-      `                 → Transport "Streamable HTTP", URL ${sample.mcpUrl}, Connect; log in with any user name.`,
+      `                 → Add Servers › Add manually: transport streamable-http, URL ${sample.mcpUrl}; flip its switch; log in with any user name.`,
       '',
       '  Try it with curl. A token is for one resource: MCP_TOKEN for /mcp, NOTES_TOKEN for /notes.',
       ...mintTokenCommand('MCP_TOKEN', sample.mcpUrl, sample.issuer, devClient),
@@ -51,7 +51,7 @@ export function startupBanner(sample: BannerFacts): string {
       `      -d ${shellWord(WHOAMI_CALL)}`,
     );
   } else {
-    lines.push('', `  MCP Inspector  ${inspector}`, `                 → Transport "Streamable HTTP", URL ${sample.mcpUrl}, Connect (sign in at your issuer).`);
+    lines.push('', `  MCP Inspector  ${inspector}`, `                 → Add Servers › Add manually: transport streamable-http, URL ${sample.mcpUrl}; flip its switch; sign in at your issuer.`);
   }
   lines.push('');
   return lines.join('\n');
