@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -17,6 +17,12 @@ export interface SystemTools {
   chromiumFound: boolean;
   redisServerFound: boolean;
 }
+
+/**
+ * How this process may install Debian's packages: as root, through `sudo` without a password (a CI runner's
+ * usual set-up), or not at all.
+ */
+export type InstallRights = 'root' | 'sudo' | 'none';
 
 /** What to do about the machine before any suite runs. */
 export type SystemToolsPlan =
@@ -38,17 +44,17 @@ export function findSystemTools(env: NodeJS.ProcessEnv, isExecutable: (path: str
 }
 
 /**
- * Decides, from what is on the machine and whether we run as root: nothing to do, install Debian's packages
- * with apt-get, or fail with one line that says what to install. A `CHROMIUM_PATH` that points at nothing
+ * Decides, from what is on the machine and whether we may install packages: nothing to do, install Debian's
+ * packages with apt-get, or fail with one line that says what to install. A `CHROMIUM_PATH` that points at nothing
  * is a mistake to report, never a reason to install another browser.
  */
-export function planSystemTools(tools: SystemTools, isRoot: boolean): SystemToolsPlan {
+export function planSystemTools(tools: SystemTools, canInstall: boolean): SystemToolsPlan {
   if (tools.chromiumFromEnv && !tools.chromiumFound) {
     return { action: 'fail', message: `CHROMIUM_PATH is ${tools.chromiumPath}, but there is no executable there: point it at a Chromium, or unset it.` };
   }
   const packages = [...(tools.chromiumFound ? [] : ['chromium']), ...(tools.redisServerFound ? [] : ['redis-server'])];
   if (packages.length === 0) return { action: 'none' };
-  if (isRoot) return { action: 'install', packages };
+  if (canInstall) return { action: 'install', packages };
   const what = packages.join(' and ');
   return {
     action: 'fail',
@@ -60,18 +66,31 @@ export function planSystemTools(tools: SystemTools, isRoot: boolean): SystemTool
 
 const execFileAsync = promisify(execFile);
 
+/** Root, or a `sudo` that asks for no password (checked only when something is missing), or neither. */
+export function installRights(): InstallRights {
+  if (process.getuid?.() === 0) return 'root';
+  try {
+    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 5_000 });
+    return 'sudo';
+  } catch {
+    return 'none';
+  }
+}
+
 /**
  * Makes sure Chromium and redis-server are there: installs what is missing with apt-get when running as
- * root (one line says so; apt's log is shown only if it fails), else throws with one line saying what to
- * install. Returns where Chromium is.
+ * root or with a password-less sudo (one line says so; apt's log is shown only if it fails), else throws with
+ * one line saying what to install. Returns where Chromium is.
  */
-export async function ensureSystemTools(env: NodeJS.ProcessEnv = process.env, isRoot = process.getuid?.() === 0): Promise<string> {
+export async function ensureSystemTools(env: NodeJS.ProcessEnv = process.env, rights: () => InstallRights = installRights): Promise<string> {
   const tools = findSystemTools(env);
-  const plan = planSystemTools(tools, isRoot);
+  const missing = !tools.chromiumFound || !tools.redisServerFound;
+  const granted = missing ? rights() : 'none';
+  const plan = planSystemTools(tools, granted !== 'none');
   if (plan.action === 'fail') throw new SetupError(plan.message);
   if (plan.action === 'install') {
     console.log(`Installing ${plan.packages.join(' and ')} with apt-get (needed by the tests, not found)`);
-    await aptGetInstall(plan.packages);
+    await aptGetInstall(plan.packages, granted);
     const after = findSystemTools(env);
     const stillMissing = [...(after.chromiumFound ? [] : [after.chromiumPath]), ...(after.redisServerFound ? [] : ['redis-server on the PATH'])];
     if (stillMissing.length > 0) throw new SetupError(`apt-get installed ${plan.packages.join(' and ')}, but there is still no ${stillMissing.join(' and no ')}.`);
@@ -79,12 +98,14 @@ export async function ensureSystemTools(env: NodeJS.ProcessEnv = process.env, is
   return tools.chromiumPath;
 }
 
-async function aptGetInstall(packages: string[]): Promise<void> {
+async function aptGetInstall(packages: string[], rights: InstallRights): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nestjs-mcp-auth-apt-'));
   const log = join(dir, 'apt.log');
   try {
     // Quiet unless it fails: the whole log then, since apt's last line rarely says why.
-    const script = `{ apt-get update -qq && apt-get install -y -qq ${packages.join(' ')}; } >"$1" 2>&1`;
+    // sudo resets the environment, so apt's non-interactive mode goes through `env`.
+    const aptGet = rights === 'sudo' ? 'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get' : 'apt-get';
+    const script = `{ ${aptGet} update -qq && ${aptGet} install -y -qq ${packages.join(' ')}; } >"$1" 2>&1`;
     await execFileAsync('sh', ['-c', script, 'sh', log], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } catch {
     process.stderr.write(readFileSync(log, 'utf8'));

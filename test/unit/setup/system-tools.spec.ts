@@ -69,14 +69,14 @@ describe('planSystemTools', () => {
 });
 
 describe('ensureSystemTools', () => {
-  it('without root and without the tools, rejects with that one line (nothing installed, nothing skipped)', async () => {
-    const attempt = ensureSystemTools({ PATH: nowhere, CHROMIUM_PATH: '' }, false);
+  it('without root or sudo and without the tools, rejects with that one line (nothing installed, nothing skipped)', async () => {
+    const attempt = ensureSystemTools({ PATH: nowhere, CHROMIUM_PATH: '' }, () => 'none');
     await expect(attempt).rejects.toBeInstanceOf(SetupError);
     await expect(attempt).rejects.toThrow(/^The tests need redis-server, which is not installed: run "sudo apt-get install -y redis-server", then the tests again\.$/);
   });
 
   it('returns where Chromium is when everything is there', async () => {
-    expect(await ensureSystemTools(process.env, false)).toBe(process.env['CHROMIUM_PATH'] || DEFAULT_CHROMIUM_PATH);
+    expect(await ensureSystemTools(process.env, () => 'none')).toBe(process.env['CHROMIUM_PATH'] || DEFAULT_CHROMIUM_PATH);
   });
 });
 
