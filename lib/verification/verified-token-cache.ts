@@ -66,12 +66,6 @@ export class VerifiedTokenCache {
     this.entries.set(key, deepFreeze({ ...auth }), ttlMs);
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.seenOnce.clear();
-    this.seenOnceBefore.clear();
-  }
-
   /** Whether a token was verified before; remembers it otherwise. */
   private admit(key: string): boolean {
     if (this.seenOnce.delete(key) || this.seenOnceBefore.delete(key)) return true;
