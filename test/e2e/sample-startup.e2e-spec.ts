@@ -135,7 +135,11 @@ describe('npm start (node dist-sample/sample/main.js; Express, the only adapter 
   /** Moments of the start-up, each reached by watching the sample from outside. */
   const moments: Array<[string, (started: { sample: SampleProcess; port: number; authPort: number }) => Promise<void>]> = [
     ['as soon as it says it is starting (Nest still loading, the port not held yet)', ({ sample }) => sample.printed('Starting the notes MCP server')],
-    ['while the port answers 503', ({ port }) => firstOutcome(`http://127.0.0.1:${port}${METADATA_PATH}`, (outcome) => outcome.kind === 'answer')],
+    [
+      'while the port answers 503',
+      // Stops at the first answer, and asserts it is the held port's: an app already up would answer 200.
+      ({ port }) => firstOutcome(`http://127.0.0.1:${port}${METADATA_PATH}`, (outcome) => outcome.kind === 'answer', (outcome) => outcome.kind === 'answer' && outcome.status === 503),
+    ],
     [
       'once the embedded authorization server answers (Nest starting)',
       ({ authPort }) => firstOutcome(`http://127.0.0.1:${authPort}/.well-known/openid-configuration`, isUp),
@@ -180,9 +184,14 @@ describe('npm start (node dist-sample/sample/main.js; Express, the only adapter 
   });
 });
 
-/** Probes `url` until an outcome satisfies `accept`. */
-async function firstOutcome(url: string, accept: (outcome: ProbeOutcome) => boolean): Promise<void> {
-  await probeLoop(url, { keepAlive: false, isDone: accept }).finished;
+/**
+ * Probes `url` until an outcome satisfies `isDone`, and fails unless that last outcome is the moment wanted
+ * (`reached`, by default `isDone` itself): the loop also ends on silence, which reaches no moment.
+ */
+async function firstOutcome(url: string, isDone: (outcome: ProbeOutcome) => boolean, reached = isDone): Promise<void> {
+  const outcomes = await probeLoop(url, { keepAlive: false, isDone }).finished;
+  const last = outcomes.at(-1);
+  expect(last !== undefined && reached(last), `the probes of ${url} ended with ${JSON.stringify(last)}`).toBe(true);
 }
 
 /**
