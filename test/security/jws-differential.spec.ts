@@ -31,7 +31,9 @@ const TIMEOUT = Math.max(60_000, RUNS * 20);
  * - ID tokens: RFC 9068 §5, RFC 8725 §3.12 (`nonce`, `at_hash`, `c_hash`, `s_hash`);
  * - `crit`: no extension is understood, not even `b64: true`;
  * - `cty: JWT`: no nested JWTs;
- * - a byte order mark before the JSON (jose's decoder strips it; RFC 8259 §8.1 lets a parser refuse it);
+ * - a byte order mark before the JSON (jose's decoder strips it; RFC 8259 §8.1 lets a parser refuse it) and a
+ *   header or payload that is not UTF-8 (T17): both refused as "not a well-formed JWT", a message shared with
+ *   JSON that is really malformed, so these two are recognised by the token's bytes ({@link malformedJwtCategory});
  * - `iat` in the future beyond the clock tolerance;
  * - an RSA signature shorter than the modulus (RFC 8017 §8.1.2, §8.2.2 step 1): jose, through WebCrypto,
  *   accepts a PS* signature that lost its leading zero byte. Our refusal says only "signature invalid", so
@@ -44,11 +46,30 @@ const DELIBERATELY_STRICTER: ReadonlyMap<string, string> = new Map([
   ['The token is an ID token, not an access token', 'ID token claims'],
   ['The token header has critical extensions', 'crit'],
   ['Nested JWTs are not accepted', 'cty JWT'],
-  ['The token is not a well-formed JWT', 'byte order mark'],
   ['The token was issued in the future', 'future iat'],
 ]);
 
 const SHORT_RSA_SIGNATURE = 'RSA signature shorter than the modulus';
+
+/**
+ * Why a token we call "not a well-formed JWT" may still be one jose accepts, told from the token's bytes and
+ * not from our message (the same message covers JSON that is really malformed, which must never be excused):
+ * a header or payload that begins with a UTF-8 byte order mark, or that is not UTF-8 at all (T17).
+ */
+function malformedJwtCategory(token: string): string | undefined {
+  const parts = token.split('.').slice(0, 2).map((segment) => Buffer.from(segment, 'base64url'));
+  if (parts.some((bytes) => bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])))) return 'byte order mark';
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const notUtf8 = parts.some((bytes) => {
+    try {
+      strict.decode(bytes);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return notUtf8 ? 'not UTF-8 (T17)' : undefined;
+}
 
 /** Whether a token is an RS* or PS* token whose signature is not the 256 bytes of the test's 2048-bit keys. */
 function shortRsaSignature(token: string): boolean {
@@ -374,7 +395,11 @@ describe('T21: differential against jose.jwtVerify', () => {
             expect(our.accepted.claims).toEqual((their as { accepted: unknown }).accepted);
           } else if ('accepted' in their) {
             const short = our.refused === 'The token signature is invalid' && shortRsaSignature(token);
-            const category = short ? SHORT_RSA_SIGNATURE : DELIBERATELY_STRICTER.get(our.refused);
+            const category = short
+              ? SHORT_RSA_SIGNATURE
+              : our.refused === 'The token is not a well-formed JWT'
+                ? malformedJwtCategory(token)
+                : DELIBERATELY_STRICTER.get(our.refused);
             expect(category, `we refused a token jose accepts: ${our.refused}`).toBeDefined();
             seen.stricter.set(category!, (seen.stricter.get(category!) ?? 0) + 1);
           }
