@@ -1,6 +1,6 @@
 import { KeyObject, sign } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthorizationServerRegistry } from '../../../lib/discovery/authorization-server-registry.js';
 import { AuthorizationServerUnavailableFailure, InvalidTokenFailure } from '../../../lib/errors/authentication-failures.js';
 import type { McpAuthModuleOptions } from '../../../lib/options/mcp-auth-options.interface.js';
@@ -139,6 +139,28 @@ describe('JwtAccessTokenVerifier', () => {
   });
 
   it('C15: the key fetch backs off for at most 5 s after a JWKS failure, even when retryAfterSeconds is longer', async () => {
+    const { verifier, resource: target } = verifierFor({ retryAfterSeconds: 60 });
+    issuer.jwksMode = 'error';
+    try {
+      expect(await refusal(() => verifier.verify(signRaw({}, accessClaims()), target))).toBeInstanceOf(AuthorizationServerUnavailableFailure);
+    } finally {
+      issuer.jwksMode = 'keys';
+    }
+    // Still backing off just before the 5 s are over, refetching just after (a 60 s backoff would still refuse).
+    const realNow = Date.now.bind(Date);
+    const startedAt = realNow();
+    const clock = vi.spyOn(Date, 'now');
+    try {
+      clock.mockImplementation(() => startedAt + 4_500);
+      expect(await refusal(() => verifier.verify(signRaw({}, accessClaims()), target))).toBeInstanceOf(AuthorizationServerUnavailableFailure);
+      clock.mockImplementation(() => startedAt + 5_100);
+      await expect(verifier.verify(signRaw({}, accessClaims()), target)).resolves.toMatchObject({ subject: 'user-123' });
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('C15: the key fetch backs off for retryAfterSeconds when that is shorter than 5 s', async () => {
     const { verifier, resource: target } = verifierFor({ retryAfterSeconds: 1 });
     issuer.jwksMode = 'error';
     try {
