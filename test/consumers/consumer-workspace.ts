@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // What the consumer test does to an application outside the library's build: pack the library as npm would
 // publish it, copy an app to a temporary folder, install it the way its users do, build it, run it.
 
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { REPOSITORY_ROOT } from '../fixtures/repository-root.js';
 export const CONSUMERS_ROOT = fileURLToPath(new URL('./', import.meta.url));
 
 export interface CommandResult {
@@ -65,18 +64,6 @@ export async function copyConsumer(folder: string, parent: string): Promise<stri
     filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
   });
   return target;
-}
-
-/** A free loopback port (the app is started on it later; another process could take it meanwhile, rarely). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface RunningApp {

@@ -11,7 +11,6 @@ import {
   awaitedLater,
   concurrencyLimit,
   copyConsumer,
-  freePort,
   loadedFilesOf,
   packLibrary,
   run,
@@ -19,6 +18,7 @@ import {
   temporaryFolder,
   type CommandResult,
 } from './consumer-workspace.js';
+import { freePort } from '../fixtures/free-port.js';
 
 // The package as its users get it: `npm pack`ed, installed with a plain `npm install <tarball>` (no
 // --legacy-peer-deps, no --force) into small real apps outside the library's build, each with its own

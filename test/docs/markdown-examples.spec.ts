@@ -3,7 +3,8 @@ import { dirname, join, normalize } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { documentationFiles, exampleText, fencedBlocks, headingAnchors, relativeLinks, REPOSITORY_ROOT, type FencedBlock } from './fixtures/markdown.js';
+import { documentationFiles, exampleText, fencedBlocks, headingAnchors, relativeLinks, type FencedBlock } from './fixtures/markdown.js';
+import { REPOSITORY_ROOT } from '../fixtures/repository-root.js';
 
 // README code is tested code: every TypeScript block of the README and docs/ is a file (or a region of one)
 // under examples/, which test/examples/ compiles and runs. This suite holds the Markdown to that, byte for byte.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { documentationFiles, fencedBlocks, REPOSITORY_ROOT } from './fixtures/markdown.js';
+import { documentationFiles, fencedBlocks } from './fixtures/markdown.js';
+import { REPOSITORY_ROOT } from '../fixtures/repository-root.js';
 
 // Printed messages the README and docs/ quote (option errors, discovery errors, the sample's banner) are what the
 // code prints: each `<!-- output: path#export -->` block is compared with what that export returns.

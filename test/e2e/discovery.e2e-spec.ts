@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthorizationServerDiscoveryError, AuthorizationServerRegistry, McpAuthModule, type McpAuthModuleOptions } from '../../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
+import { freePort } from '../fixtures/free-port.js';
 import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
 import { LogCapture } from '../fixtures/log-capture.js';
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../fixtures/loopback-server.js';
@@ -176,13 +176,6 @@ describe('authorization server discovery at bootstrap', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each(ADAPTERS)('lazy discovery (%s)', (adapter) => {
   let app: RunningApp | undefined;

@@ -5,7 +5,8 @@ import { decodeJwt } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { bootstrapSample, type RunningSample } from '../../sample/bootstrap.js';
-import { cleanEnvironment, freePort } from '../consumers/consumer-workspace.js';
+import { cleanEnvironment } from '../consumers/consumer-workspace.js';
+import { freePort } from '../fixtures/free-port.js';
 import { ADAPTERS } from '../fixtures/http-app.js';
 import {
   buildSample,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 import { describe, expect, it } from 'vitest';
 
-import { REPOSITORY_ROOT } from '../docs/fixtures/markdown.js';
+import { REPOSITORY_ROOT } from '../fixtures/repository-root.js';
 
 // The examples compile on their own, as a user's application: examples/tsconfig.json extends our strict settings
 // and resolves `nestjs-mcp-auth` to lib/. (Vitest strips types without checking them; this is the check.)

@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { REPOSITORY_ROOT } from '../fixtures/repository-root.js';
 import './provided-context.js';
 import { startRedisServer } from './redis-server.js';
 import { SetupError } from './setup-error.js';
 import { ensureSystemTools } from './system-tools.js';
 import { installToolFolders } from './tool-folders.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Gets the machine ready for every suite, so that `npm test` needs no step before it and skips nothing:
@@ -16,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   try {
     const chromiumPath = await ensureSystemTools();
-    await installToolFolders(ROOT);
+    await installToolFolders(REPOSITORY_ROOT);
     const redis = await startRedisServer();
     project.provide('chromiumPath', chromiumPath);
     project.provide('redisUrl', redis.url);
