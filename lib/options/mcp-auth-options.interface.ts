@@ -130,6 +130,30 @@ export interface ProtectedResourceOptions {
    * the ones advertised in the metadata. See {@link IssuerResolver} and `issuerTemplate()`.
    */
   issuerResolver?: IssuerResolver;
+  /**
+   * The MCP operations of this resource that no provider method of yours implements, and the scopes each
+   * needs (besides the route's). Methods that do are named with `@McpTool()`, `@McpResource()` and
+   * `@McpPrompt()` and keep their `@RequireScopes()`; MCP-Nest's `@Tool()` + `@ToolScopes()` are read as they are.
+   */
+  mcp?: McpOperationsOptions;
+}
+
+/**
+ * Per-operation authorization of an MCP endpoint: `BearerAuthGuard` reads each JSON-RPC call of the request
+ * body (`tools/call`, `resources/read`, `prompts/get`) and requires these scopes on top of the route's.
+ */
+export interface McpOperationsOptions {
+  /** Tool name → scopes a `tools/call` of it needs. */
+  tools?: Record<string, string[]>;
+  /** Resource URI or RFC 6570 URI template (`notes://{id}`) → scopes a `resources/read` of it needs. */
+  resources?: Record<string, string[]>;
+  /** Prompt name → scopes a `prompts/get` of it needs. */
+  prompts?: Record<string, string[]>;
+  /**
+   * Answer `server/discover` (MCP 2026-07-28) without a token. Default `false`: it needs what any request to
+   * the route needs, so an anonymous caller learns nothing but the 401 challenge that leads it to sign in.
+   */
+  publicDiscover?: boolean;
 }
 
 /** How authorization server metadata is discovered. */

@@ -68,6 +68,25 @@ function IsStringList(validationOptions?: ValidationOptions): PropertyDecorator 
   );
 }
 
+/** An object mapping names to lists of OAuth scope tokens (RFC 6749 §3.3), as `mcp.tools` does. */
+function IsScopeMap(validationOptions?: ValidationOptions): PropertyDecorator {
+  const isScope = (item: unknown) => typeof item === 'string' && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(item);
+  return ValidateBy(
+    {
+      name: 'isScopeMap',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.entries(value).every(([name, scopes]) => name !== '' && Array.isArray(scopes) && scopes.every(isScope)),
+        defaultMessage: () => 'must map each name to an array of scope tokens, e.g. { "create-note": ["write:notes"] }',
+      },
+    },
+    validationOptions,
+  );
+}
+
 /** `false`, or `{ maxEntries?, maxTtlSeconds? }` with non-negative integers. */
 function IsCacheOption(validationOptions?: ValidationOptions): PropertyDecorator {
   const isCount = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) >= 0);
@@ -173,6 +192,24 @@ export class AuthorizationServerOptionsSchema {
   mapClaims?: unknown;
 }
 
+export class McpOperationsOptionsSchema {
+  @IsOptional()
+  @IsScopeMap()
+  tools?: Record<string, string[]>;
+
+  @IsOptional()
+  @IsScopeMap()
+  resources?: Record<string, string[]>;
+
+  @IsOptional()
+  @IsScopeMap()
+  prompts?: Record<string, string[]>;
+
+  @IsOptional()
+  @IsBoolean()
+  publicDiscover?: boolean;
+}
+
 export class ProtectedResourceOptionsSchema {
   @IsAbsoluteUrl()
   resource!: string;
@@ -234,6 +271,11 @@ export class ProtectedResourceOptionsSchema {
   @IsOptional()
   @IsFunction()
   issuerResolver?: unknown;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => McpOperationsOptionsSchema)
+  mcp?: McpOperationsOptionsSchema;
 }
 
 export class IntrospectionOptionsSchema {
