@@ -44,8 +44,6 @@ export type { HttpRequestLike, HttpResponseLike } from './http/request-access.js
 export { nodeHttpExchange, type NodeHttpExchange } from './http/node-http-exchange.js';
 /** Scopes a route or tool requires (class ∪ method, all of them). */
 export { RequireScopes, RequiredScopes } from './decorators/require-scopes.decorator.js';
-/** Names the MCP tool, resource or prompt a provider method implements, so the guard authorizes it with the method's requirements. */
-export { McpTool, McpResource, McpPrompt, type McpOperationName } from './decorators/mcp-operation.decorator.js';
 /** Roles a route requires (class ∪ method, all of them); a missing one is a 403 without a scope challenge. */
 export { RequireRoles, RequiredRoles } from './decorators/require-roles.decorator.js';
 /** The caller's verified identity, as a parameter decorator and as a type. */
