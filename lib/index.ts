@@ -26,6 +26,7 @@ export type {
   JwtVerificationOptions,
   MappedClaims,
   McpAuthModuleOptions,
+  McpOperationsOptions,
   ProtectedResourceOptions,
   TenantOptions,
   VerifyAccessTokenFunction,
@@ -49,6 +50,14 @@ export { RequireRoles, RequiredRoles } from './decorators/require-roles.decorato
 export { AuthInfo } from './decorators/auth-info.decorator.js';
 /** Names the protected resource a controller serves, when several are configured. */
 export { ProtectedResource } from './decorators/protected-resource.decorator.js';
+/** Names the MCP tool, resource (URI or URI template) or prompt a method implements, for per-operation authorization. */
+export { McpTool, McpResource, McpPrompt, type McpOperationName } from './decorators/mcp-operation.decorator.js';
+/** Filters MCP list results down to what the caller may use (`cacheScope: "private"`). */
+export { McpOperationAccess } from './operations/mcp-operation-access.js';
+export type { McpListResult } from './operations/list-filter.js';
+export type { McpOperationKind } from './operations/mcp-operation.js';
+/** The SEP-2243 `HeaderMismatch` JSON-RPC error code the guard answers with when `Mcp-Method` / `Mcp-Name` disagree with the body. */
+export { HEADER_MISMATCH_ERROR_CODE } from './operations/header-mismatch.response.js';
 /** The current caller from any provider during a request. */
 export { McpAuthContext } from './context/mcp-auth-context.js';
 /** Enters McpAuthContext for a guarded request; needed only next to a global guard (`APP_GUARD`). */

@@ -14,6 +14,8 @@ import {
   resolvedOptionsProvider,
   storeProvider,
 } from './mcp-auth.providers.js';
+import { McpOperationAccess } from './operations/mcp-operation-access.js';
+import { McpOperationCatalogue } from './operations/mcp-operation-catalogue.js';
 import { ProtectedResourceMetadataRoutes } from './protected-resource/protected-resource-metadata.routes.js';
 import { McpToolScopes } from './tools/mcp-tool-scopes.js';
 import { ToolMethodEnforcer } from './tools/tool-method-enforcer.js';
@@ -50,6 +52,9 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpAuthContext,
     McpToolScopes,
     McpSdkTokenVerifier,
+    // What each MCP operation (tool, resource, prompt) needs, read by the guard on every JSON-RPC call.
+    McpOperationCatalogue,
+    McpOperationAccess,
     ToolMethodEnforcer,
     ProtectedResourceMetadataRoutes,
     // Makes the verified caller current (McpAuthContext) in the handlers of routes that use BearerAuthGuard.
@@ -68,6 +73,8 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpAuthContext,
     McpToolScopes,
     McpSdkTokenVerifier,
+    McpOperationCatalogue,
+    McpOperationAccess,
   ],
 })
 export class McpAuthModule extends ConfigurableMcpAuthModule {}

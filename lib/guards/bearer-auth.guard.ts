@@ -1,4 +1,4 @@
-import { HttpException, Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isPromise, type MaybePromise } from '../common/maybe-promise.js';
 import { setVerifiedAuthInfo } from '../context/verified-auth-info.js';
@@ -14,7 +14,10 @@ import { failureResponse } from '../http/failure-response.js';
 import { authorizationHeaderValues, requestPath, setResponseHeader, type HttpRequestLike, type HttpResponseLike } from '../http/request-access.js';
 import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../options/resolved-options.js';
-import { missingScopes } from '../scopes/scope-matching.js';
+import { McpOperationCatalogue } from '../operations/mcp-operation-catalogue.js';
+import { headerMismatchResponse } from '../operations/header-mismatch.response.js';
+import { requestOperation } from '../operations/request-operation.js';
+import { missingScopes, unionScopes } from '../scopes/scope-matching.js';
 import { AccessTokenVerifier } from '../verification/access-token-verifier.js';
 import type { AuthInfo } from '../verification/auth-info.interface.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
@@ -29,12 +32,23 @@ import { routeResourcesOf, type RouteResources } from './route-resources.js';
  * reads it there) and `req.user` a {@link RequestUser} (MCP-Nest and other NestJS code read it there);
  * on failure the response carries an exact RFC 6750 / RFC 9728 challenge.
  *
+ * On an MCP endpoint it authorizes the JSON-RPC call itself, before any MCP framework sees it (O1): a
+ * `tools/call`, `resources/read` or `prompts/get` also needs the scopes that operation declares
+ * (`@McpTool()` & co., MCP-Nest's decorators, the resource's `mcp` option), and SEP-2243 headers that
+ * disagree with the body are refused with 400 (O2).
+ *
  * Every request is authenticated on its own (T15): nothing is remembered per connection or session.
  * Subclass it to change a step; the protected methods are the seams.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   protected readonly logger = new Logger(MCP_AUTH_LOGGER_CONTEXT);
+
+  // A property, not a constructor parameter, so that subclasses written against the three-parameter
+  // constructor keep per-operation authorization. Absent only when the guard is built by hand.
+  @Optional()
+  @Inject(McpOperationCatalogue)
+  protected readonly operations?: McpOperationCatalogue;
 
   private readonly routes: RouteRequirementsCache;
   private readonly resolvedRoutes: RouteResources;
@@ -55,7 +69,20 @@ export class BearerAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
     const resource = this.getResource(context, request);
-    const required = this.getRequiredScopes(context);
+    let required = this.getRequiredScopes(context);
+    let roles = this.getRequiredRoles(context);
+    const operation = this.operations ? requestOperation(request, this.operations.forResource(resource)) : undefined;
+    if (operation?.kind === 'header-mismatch') {
+      const response = headerMismatchResponse(operation.id, operation.message);
+      throw new HttpException(response.body, response.status);
+    }
+    // `server/discover` by the resource's own choice (`mcp.publicDiscover`): nothing to authenticate.
+    if (operation?.kind === 'public') return true;
+    if (operation?.kind === 'requires') {
+      // C9: the challenge names everything this call needs, the route's scopes and the operation's.
+      required = unionScopes(required, operation.requirements.scopes);
+      roles = unionScopes(roles, operation.requirements.roles);
+    }
     let verified: MaybePromise<AuthInfo>;
     try {
       verified = this.verifyToken(this.extractToken(request), resource);
@@ -64,11 +91,11 @@ export class BearerAuthGuard implements CanActivate {
     }
     if (isPromise(verified)) {
       return verified.then(
-        (auth) => this.admit(context, request, auth, resource, required),
+        (auth) => this.admit(context, request, auth, resource, required, roles),
         (error: unknown) => this.refuse(error, context, resource, required),
       );
     }
-    return this.admit(context, request, verified, resource, required);
+    return this.admit(context, request, verified, resource, required, roles);
   }
 
   /** Every role the route needs: `@RequireRoles()` on the class ∪ on the handler (C12 when missing). */
@@ -148,12 +175,12 @@ export class BearerAuthGuard implements CanActivate {
     auth: AuthInfo,
     resource: ResolvedProtectedResource,
     required: readonly string[],
+    roles: readonly string[],
   ): true {
     // Expiry and signature came first: an expired token is a 401 even if it also lacks scopes.
     if (missingScopes(required, auth.scopes, this.options.scopeHierarchy).length > 0) {
       return this.onAuthenticationFailure(new InsufficientScopeFailure(required), context, resource, required);
     }
-    const roles = this.getRequiredRoles(context);
     if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) {
       return this.onAuthenticationFailure(new InsufficientRoleFailure(roles), context, resource, required);
     }

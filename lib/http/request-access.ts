@@ -8,6 +8,8 @@ export interface HttpRequestLike {
   raw?: { rawHeaders?: string[] } & Record<string, unknown>;
   url?: string;
   originalUrl?: string;
+  /** The parsed body (JSON-RPC for MCP endpoints): both adapters parse it before guards run. */
+  body?: unknown;
   auth?: unknown;
   user?: unknown;
 }

@@ -6,6 +6,8 @@ export const PUBLIC_FUNCTIONS = [
   'AuthInfo',
   'McpAuthContext',
   'McpToolScopes',
+  'McpTool',
+  'McpOperationAccess',
   'AccessTokenVerifier',
   'McpSdkTokenVerifier',
   'McpAuthOptionsError',
