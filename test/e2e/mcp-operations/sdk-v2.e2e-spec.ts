@@ -1,10 +1,13 @@
+import { UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { DevAuthorizationServer } from '../../../sample/auth-server/dev-authorization-server.js';
+import { freePort } from '../../fixtures/free-port.js';
 import { ADAPTERS, startApp, type RunningApp } from '../../fixtures/http-app.js';
+import { connectWithOAuth, DevLoginOAuthProvider, toolJson } from '../../fixtures/mcp-oauth-client.js';
 import { catalogueAuthorizationCases } from './fixtures/catalogue-authorization.cases.js';
 import { accessToken, challengeScopes, postJsonRpc, resultOf, startCatalogueAuthorizationServer, toolCall } from './fixtures/json-rpc-probe.js';
-import { MCP_RESOURCE, operationRuns } from './fixtures/notes-catalogue.js';
+import { CREATE_NOTE, MCP_RESOURCE, operationRuns } from './fixtures/notes-catalogue.js';
 import { PURGE_NOTES, PURGE_NOTES_SDK_ONLY, sdkV2NotesModule } from './fixtures/sdk-v2-notes.app.js';
 
 // O1 and O2 on the MCP SDK v2 with inline handlers and no scopeChallenge: the requirements come from the
@@ -14,9 +17,14 @@ describe.each(ADAPTERS)('per-operation authorization in front of the MCP SDK v2 
   let as: DevAuthorizationServer;
   let app: RunningApp;
   const token = (scope: string) => accessToken(as, MCP_RESOURCE, scope);
+  // The step-up app's resource names its own URL (the client checks it), so its port is chosen first.
+  let stepUpPort: number;
+  let stepUpUrl: string;
 
   beforeAll(async () => {
-    as = await startCatalogueAuthorizationServer([MCP_RESOURCE]);
+    stepUpPort = await freePort();
+    stepUpUrl = `http://127.0.0.1:${stepUpPort}/mcp`;
+    as = await startCatalogueAuthorizationServer([MCP_RESOURCE, stepUpUrl]);
     app = await startApp(adapter, { imports: [sdkV2NotesModule(as.issuer)] });
   });
 
@@ -55,6 +63,42 @@ describe.each(ADAPTERS)('per-operation authorization in front of the MCP SDK v2 
         expect(resultOf(await postJsonRpc(`${app.url}/mcp`, { token: purger, body: toolCall(name) })).isError).toBeFalsy();
       }
       expect(operationRuns).toEqual([PURGE_NOTES, PURGE_NOTES]);
+    });
+  });
+
+  describe('step-up through the official SDK v2 client', () => {
+    let stepUpApp: RunningApp;
+
+    beforeAll(async () => {
+      stepUpApp = await startApp(adapter, { imports: [sdkV2NotesModule(as.issuer, stepUpUrl)] }, { port: stepUpPort });
+    });
+
+    afterAll(async () => {
+      await stepUpApp?.close();
+    });
+
+    beforeEach(() => {
+      operationRuns.length = 0;
+    });
+
+    it('O1: from read:notes to write:notes through the guard’s 403 (no scopeChallenge on create-note); it runs once, after the step-up', async () => {
+      const provider = new DevLoginOAuthProvider({ clientName: 'SDK v2 client' });
+      const connected = await connectWithOAuth(stepUpUrl, provider);
+      try {
+        // The SDK v2 client adds offline_access to what the challenge asks for.
+        expect(provider.authorizationUrls[0]!.searchParams.get('scope')!.split(' ').sort()).toEqual(['offline_access', 'read:notes']);
+        const createNote = () => connected.client.callTool({ name: CREATE_NOTE, arguments: { text: 'stepped up' } });
+
+        await expect(createNote()).rejects.toBeInstanceOf(UnauthorizedError);
+        expect(operationRuns).toEqual([]);
+        expect(provider.authorizationUrls[1]!.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['read:notes', 'write:notes']));
+
+        await connected.transport.finishAuth(provider.takeAuthorizationResponse());
+        expect(toolJson(await createNote())).toEqual({ created: 'stepped up' });
+        expect(operationRuns).toEqual([CREATE_NOTE]);
+      } finally {
+        await connected.close();
+      }
     });
   });
 });
