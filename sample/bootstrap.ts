@@ -8,7 +8,7 @@ import { startDevAuthorizationServer, type DevAuthorizationServer } from './auth
 import { AppModule } from './app.module.js';
 import { mcpCorsOptions } from './mcp/mcp-cors.js';
 import { holdPort } from './port-holder.js';
-import { allowedOriginHostnames, NOTES_SCOPES, resourceIdentifiers, type SampleEnvironment, type SampleSettings } from './sample.config.js';
+import { allowedOriginHostnames, DEFAULT_MCP_SDK, NOTES_SCOPES, resourceIdentifiers, type McpSdk, type SampleEnvironment, type SampleSettings } from './sample.config.js';
 
 /** How to start the sample: the environment settings (ports may be 0) plus the HTTP adapter and logger. */
 export interface SampleOptions extends Partial<SampleEnvironment> {
@@ -24,6 +24,8 @@ export interface SampleOptions extends Partial<SampleEnvironment> {
 export interface RunningSample {
   app: INestApplication;
   adapter: 'express' | 'fastify';
+  /** The MCP TypeScript SDK whose server answers `/mcp`. */
+  mcpSdk: McpSdk;
   /** Where the app listens, e.g. `http://127.0.0.1:3000`. */
   url: string;
   /** The MCP endpoint clients connect to: the MCP resource identifier. */
@@ -60,6 +62,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
     issuer: options.issuer,
     mcpResource: options.mcpResource,
     notesResource: options.notesResource,
+    mcpSdk: options.mcpSdk ?? DEFAULT_MCP_SDK,
   };
   const heldPort = await holdPort(environment.host, environment.port);
   const { mcpResource, notesResource } = resourceIdentifiers(environment, heldPort.port);
@@ -84,6 +87,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
       mcpResource,
       notesResource,
       allowedOriginHostnames: allowedOriginHostnames(mcpResource, notesResource),
+      mcpSdk: environment.mcpSdk,
     };
 
     const nestApp = await NestFactory.create<INestApplication>(
@@ -103,6 +107,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
     return {
       app: nestApp,
       adapter,
+      mcpSdk: environment.mcpSdk,
       url: originOf(environment.host, heldPort.port),
       mcpUrl: mcpResource,
       notesUrl: notesResource,

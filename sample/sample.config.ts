@@ -17,6 +17,8 @@ export interface SampleEnvironment {
   mcpResource?: string;
   /** `NOTES_RESOURCE`, default `http://127.0.0.1:${PORT}/notes`. */
   notesResource?: string;
+  /** `MCP_SDK`, default `v2`: which MCP TypeScript SDK serves `/mcp`. */
+  mcpSdk: McpSdk;
 }
 
 /** What the application module is configured with (served by `ConfigService` under {@link SAMPLE_CONFIG_KEY}). */
@@ -29,6 +31,8 @@ export interface SampleSettings {
   notesResource: string;
   /** Browser origins (hostnames, any port) allowed to call `/mcp` (C13). */
   allowedOriginHostnames: string[];
+  /** The MCP TypeScript SDK whose server answers `/mcp`. */
+  mcpSdk: McpSdk;
 }
 
 /** The `ConfigService` key holding the {@link SampleSettings}. */
@@ -38,6 +42,15 @@ export const SAMPLE_CONFIG_KEY = 'sample';
 export interface SampleConfiguration {
   [SAMPLE_CONFIG_KEY]: SampleSettings;
 }
+
+/**
+ * The MCP TypeScript SDKs the sample can serve `/mcp` with: `v2` (`@modelcontextprotocol/server`) and `v1`
+ * (`@modelcontextprotocol/sdk` 1.x, which most MCP servers in the field still run).
+ */
+export const MCP_SDKS = ['v2', 'v1'] as const;
+export type McpSdk = (typeof MCP_SDKS)[number];
+/** The SDK serving `/mcp` when `MCP_SDK` is not set. */
+export const DEFAULT_MCP_SDK: McpSdk = 'v2';
 
 /** The scopes the sample's resources understand. */
 export const NOTES_SCOPES = ['read:notes', 'write:notes'] as const;
@@ -52,8 +65,9 @@ export function sampleEnvironmentFrom(env: NodeJS.ProcessEnv): SampleEnvironment
   const issuer = urlFrom(env, 'MCP_AUTH_ISSUER', problems);
   const mcpResource = urlFrom(env, 'MCP_RESOURCE', problems);
   const notesResource = urlFrom(env, 'NOTES_RESOURCE', problems);
+  const mcpSdk = mcpSdkFrom(env, 'MCP_SDK', problems);
   if (problems.length > 0) throw new Error(`Invalid sample configuration:\n  - ${problems.join('\n  - ')}`);
-  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port, authPort, issuer, mcpResource, notesResource };
+  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port, authPort, issuer, mcpResource, notesResource, mcpSdk };
 }
 
 /** The resource identifiers for an app listening on `port`, unless the environment names them. */
@@ -85,6 +99,18 @@ function urlFrom(env: NodeJS.ProcessEnv, name: string, problems: string[]): stri
   if (value === undefined) return undefined;
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) problems.push(`${name} must be an http(s) URL, got "${value}"`);
   return value;
+}
+
+function mcpSdkFrom(env: NodeJS.ProcessEnv, name: string, problems: string[]): McpSdk {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return DEFAULT_MCP_SDK;
+  if (isMcpSdk(value)) return value;
+  problems.push(`${name} must be one of ${MCP_SDKS.join(', ')}, got "${value}"`);
+  return DEFAULT_MCP_SDK;
+}
+
+function isMcpSdk(value: string): value is McpSdk {
+  return (MCP_SDKS as readonly string[]).includes(value);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -7,7 +7,7 @@ import type { RunningSample } from './bootstrap.js';
 export const MCP_INSPECTOR = { package: '@modelcontextprotocol/inspector', range: '^2', node: '22.19' } as const;
 
 /** What the banner tells: the parts of the running sample a user connects to. */
-export type BannerFacts = Pick<RunningSample, 'adapter' | 'mcpUrl' | 'notesUrl' | 'metadataUrls' | 'issuer' | 'devClient'>;
+export type BannerFacts = Pick<RunningSample, 'adapter' | 'mcpSdk' | 'mcpUrl' | 'notesUrl' | 'metadataUrls' | 'issuer' | 'devClient'>;
 
 type DevClient = NonNullable<RunningSample['devClient']>;
 
@@ -29,7 +29,7 @@ export function startupBanner(sample: BannerFacts): string {
     '',
     `  Notes MCP server (nestjs-mcp-auth sample, ${sample.adapter}); Ctrl+C to stop.`,
     '',
-    `  MCP endpoint   ${sample.mcpUrl}   (Streamable HTTP; scope read:notes, create-note also write:notes)`,
+    `  MCP endpoint   ${sample.mcpUrl}   (MCP SDK ${sample.mcpSdk}, Streamable HTTP; scope read:notes, create-note also write:notes)`,
     `  REST API       ${sample.notesUrl}   (GET read:notes, POST write:notes)`,
     `  Metadata       ${sample.metadataUrls.mcp}`,
     `                 ${sample.metadataUrls.notes}`,

@@ -14,7 +14,7 @@ function json(value: unknown) {
 @UseFilters(McpExceptionFilter) // tool errors (ours included) reach the client as tool results
 export class NotesTools {
   @Tool({ name: 'create-note', description: 'Create a note', parameters: z.object({ text: z.string() }) })
-  @ToolScopes(['read:notes', 'write:notes']) // MCP-Nest: hidden from tools/list and 403 step-up without them
+  @ToolScopes(['read:notes', 'write:notes']) // hidden from tools/list by MCP-Nest; 403 step-up from our guard without them
   createNote(@Payload() { text }: { text: string }, @AuthInfo('principalId') author: string) {
     const note = { text, author };
     notes.push(note);
@@ -28,7 +28,7 @@ export class NotesTools {
   }
 
   @Tool({ name: 'purge-notes', description: 'Delete every note' })
-  @RequireScopes('notes:admin') // ours: refused before the handler runs, as a tool error
+  @RequireScopes('notes:admin') // or ours: the same 403 step-up (MCP-Nest does not hide the tool then)
   purgeNotes(@Payload() _input: unknown, @AuthInfo() caller: AuthInfo) {
     notes.length = 0;
     return json({ purgedBy: caller.principalId });

@@ -1,69 +1,43 @@
 import { Injectable } from '@nestjs/common';
-import { McpServer, type CallToolResult } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { McpServer } from '@modelcontextprotocol/server';
 
-import { McpToolScopes, type ToolScopeChallengeHandler } from '../../lib/index.js';
+import type { NodeHttpExchange } from '../../lib/index.js';
+import { CREATE_NOTE_TOOL, LIST_NOTES_TOOL, notesServerInfo, WHOAMI_TOOL } from './notes-tool-catalog.js';
 import { NotesTools } from './notes.tools.js';
 
-const createNoteInput = z.object({
-  text: z.string().min(1).max(1000).describe('The text of the note'),
-});
-
 /**
- * Builds the MCP server for one request. The sample is stateless (MCP 2026-07-28): every POST gets a
- * fresh server and transport, and everything it knows about the caller comes with the request.
+ * The notes MCP server on the MCP TypeScript SDK v2 (`@modelcontextprotocol/server`), the default
+ * (`MCP_SDK=v2`). The sample is stateless (MCP 2026-07-28): every POST gets a fresh server and transport,
+ * and everything it knows about the caller comes with the request. The tools declare no `scopeChallenge`:
+ * BearerAuthGuard has already answered a call without the tool's scopes with 403 (from `@McpTool()` and
+ * `@RequireScopes()` on NotesTools), so each tool's scopes are declared once.
  */
 @Injectable()
 export class McpServerFactory {
-  private readonly scopeChallenges: Record<'whoami' | 'listNotes' | 'createNote', ToolScopeChallengeHandler>;
-
-  constructor(
-    private readonly tools: NotesTools,
-    toolScopes: McpToolScopes,
-  ) {
-    // Scopes come from @RequireScopes() on NotesTools; they are read once, here.
-    this.scopeChallenges = {
-      whoami: toolScopes.challengeFor(NotesTools, 'whoami'),
-      listNotes: toolScopes.challengeFor(NotesTools, 'listNotes'),
-      createNote: toolScopes.challengeFor(NotesTools, 'createNote'),
-    };
-  }
+  constructor(private readonly tools: NotesTools) {}
 
   create(): McpServer {
-    const server = new McpServer({ name: 'nestjs-mcp-auth-notes', version: '1.0.0' });
-
+    const server = new McpServer(notesServerInfo('SDK v2'));
+    server.registerTool(WHOAMI_TOOL.name, { description: WHOAMI_TOOL.description }, () => WHOAMI_TOOL.call(this.tools));
+    server.registerTool(LIST_NOTES_TOOL.name, { description: LIST_NOTES_TOOL.description }, () => LIST_NOTES_TOOL.call(this.tools));
     server.registerTool(
-      'whoami',
-      {
-        description: 'Who is calling: the subject, client id and scopes of the access token.',
-        scopeChallenge: this.scopeChallenges.whoami,
-      },
-      () => jsonResult(this.tools.whoami()),
+      CREATE_NOTE_TOOL.name,
+      { description: CREATE_NOTE_TOOL.description, inputSchema: CREATE_NOTE_TOOL.inputSchema },
+      (input) => CREATE_NOTE_TOOL.call(this.tools, input),
     );
-
-    server.registerTool(
-      'list-notes',
-      {
-        description: 'List all notes.',
-        scopeChallenge: this.scopeChallenges.listNotes,
-      },
-      () => jsonResult({ notes: this.tools.listNotes() }),
-    );
-
-    server.registerTool(
-      'create-note',
-      {
-        description: 'Create a note. Needs the write:notes scope.',
-        inputSchema: createNoteInput,
-        scopeChallenge: this.scopeChallenges.createNote,
-      },
-      ({ text }) => jsonResult(this.tools.createNote({ text })),
-    );
-
     return server;
   }
-}
 
-function jsonResult(value: object): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(value) }] };
+  /** Answers one guarded POST: a server and a transport of its own, closed with the response. */
+  async handle({ req, res, body }: NodeHttpExchange): Promise<void> {
+    const server = this.create();
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuthInfo, RequireScopes } from '../../lib/index.js';
+import { AuthInfo, McpTool, RequireScopes } from '../../lib/index.js';
 import { authorOf, NotesStore, type Note } from '../notes/notes.store.js';
 
 /** What `whoami` answers. */
@@ -13,16 +13,18 @@ export interface Caller {
 }
 
 /**
- * The notes tools. A plain provider: `@RequireScopes()` here is the one place each tool's scopes are
- * declared. `McpToolScopes` turns them into the SDK's per-tool scope challenge (a `tools/call` without
- * them gets HTTP 403 `insufficient_scope` before the tool runs), and McpAuthModule wraps these methods
- * so they refuse to run without them anyway and receive the caller in their `@AuthInfo()` parameter.
+ * The notes tools. A plain provider, whichever MCP SDK serves them: `@McpTool()` names the tool each
+ * method implements and `@RequireScopes()` (class ∪ method) is the one place its scopes are declared.
+ * BearerAuthGuard reads both, so a `tools/call` without the tool's scopes gets HTTP 403
+ * `insufficient_scope` (naming every scope it needs) before the MCP SDK runs; McpAuthModule wraps these
+ * methods so they refuse to run without them anyway and receive the caller in their `@AuthInfo()` parameter.
  */
 @Injectable()
 @RequireScopes('read:notes')
 export class NotesTools {
   constructor(private readonly notes: NotesStore) {}
 
+  @McpTool('whoami')
   @RequireScopes()
   whoami(@AuthInfo() caller: AuthInfo = suppliedByMcpAuth()): Caller {
     return {
@@ -34,11 +36,13 @@ export class NotesTools {
     };
   }
 
+  @McpTool('list-notes')
   @RequireScopes()
   listNotes(): Note[] {
     return this.notes.list();
   }
 
+  @McpTool('create-note')
   @RequireScopes('write:notes')
   createNote(input: { text: string }, @AuthInfo() caller: AuthInfo = suppliedByMcpAuth()): Note {
     return this.notes.create(input.text, authorOf(caller));

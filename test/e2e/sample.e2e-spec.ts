@@ -6,18 +6,19 @@ import { bootstrapSample, type RunningSample } from '../../sample/bootstrap.js';
 import { sampleEnvironmentFrom } from '../../sample/sample.config.js';
 import { startupBanner } from '../../sample/startup-banner.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
-import { ADAPTERS } from '../fixtures/http-app.js';
+import { ADAPTERS_AND_MCP_SDKS } from '../fixtures/sample-mcp-sdks.js';
 import { parseBearerChallenge } from '../fixtures/www-authenticate.js';
 import type { Note } from '../../sample/notes/notes.store.js';
 
 // The runnable sample (design.md §3), started whole, embedded authorization server included, and driven
-// as its users drive it: the official MCP SDK client and plain HTTP, with real tokens.
+// as its users drive it: the official MCP SDK client and plain HTTP, with real tokens. On each adapter with
+// each MCP SDK serving /mcp (MCP_SDK=v2, v1): its authorization must not depend on which SDK answers.
 
 const MCP_ACCEPT = 'application/json, text/event-stream';
 
 describe('sample configuration', () => {
   it('reads the design.md §3 defaults from an empty environment', () => {
-    expect(sampleEnvironmentFrom({})).toEqual({ host: '127.0.0.1', port: 3000, authPort: 3001 });
+    expect(sampleEnvironmentFrom({})).toEqual({ host: '127.0.0.1', port: 3000, authPort: 3001, mcpSdk: 'v2' });
   });
 
   it('reads every variable', () => {
@@ -28,6 +29,7 @@ describe('sample configuration', () => {
       MCP_AUTH_ISSUER: 'https://issuer.example',
       MCP_RESOURCE: 'https://api.example/mcp',
       NOTES_RESOURCE: 'https://api.example/notes',
+      MCP_SDK: 'v1',
     });
     expect(environment).toEqual({
       host: '0.0.0.0',
@@ -36,22 +38,23 @@ describe('sample configuration', () => {
       issuer: 'https://issuer.example',
       mcpResource: 'https://api.example/mcp',
       notesResource: 'https://api.example/notes',
+      mcpSdk: 'v1',
     });
   });
 
   it('names every malformed variable', () => {
-    expect(() => sampleEnvironmentFrom({ PORT: 'http', AUTH_PORT: '70000', MCP_RESOURCE: 'not a url' })).toThrow(
-      /PORT must be a port number.*"http"[\s\S]*AUTH_PORT must be a port number.*"70000"[\s\S]*MCP_RESOURCE must be an http\(s\) URL/,
+    expect(() => sampleEnvironmentFrom({ PORT: 'http', AUTH_PORT: '70000', MCP_RESOURCE: 'not a url', MCP_SDK: 'v3' })).toThrow(
+      /PORT must be a port number.*"http"[\s\S]*AUTH_PORT must be a port number.*"70000"[\s\S]*MCP_RESOURCE must be an http\(s\) URL[\s\S]*MCP_SDK must be one of v2, v1, got "v3"/,
     );
   });
 });
 
 
-describe.each(ADAPTERS)('sample on %s', (adapter) => {
+describe.each(ADAPTERS_AND_MCP_SDKS)('sample on %s, MCP SDK %s', (adapter, mcpSdk) => {
   let sample: RunningSample;
 
   beforeAll(async () => {
-    sample = await bootstrapSample({ adapter, port: 0, authPort: 0, logger: false });
+    sample = await bootstrapSample({ adapter, mcpSdk, port: 0, authPort: 0, logger: false });
   });
 
   afterAll(async () => {
@@ -121,6 +124,7 @@ describe.each(ADAPTERS)('sample on %s', (adapter) => {
       // The 2.x line, whose engines field is `>=22.19.0`: a bare `npx @modelcontextprotocol/inspector` on Node 20 gets 0.15.
       'npx @modelcontextprotocol/inspector@^2   (needs Node >= 22.19)',
       'Streamable HTTP',
+      `MCP SDK ${mcpSdk}`,
       'grant_type=client_credentials',
       `resource=${sample.mcpUrl} `,
       `resource=${sample.notesUrl} `,
@@ -158,6 +162,13 @@ describe.each(ADAPTERS)('sample on %s', (adapter) => {
       expect(challenge.params).toEqual({ resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes' });
     });
 
+    it(`is served by MCP SDK ${mcpSdk}: initialize names it in serverInfo`, async () => {
+      expect(sample.mcpSdk).toBe(mcpSdk);
+      const accessToken = await token(sample.mcpUrl, 'read:notes');
+      const serverInfo = await withMcpClient(accessToken, (client) => Promise.resolve(client.getServerVersion()));
+      expect(serverInfo?.name).toContain(`SDK ${mcpSdk}`);
+    });
+
     it('lists the tools to the official MCP client with a read:notes token', async () => {
       const accessToken = await token(sample.mcpUrl, 'read:notes');
       const names = await withMcpClient(accessToken, async (client) => (await client.listTools()).tools.map((tool) => tool.name));
@@ -191,7 +202,7 @@ describe.each(ADAPTERS)('sample on %s', (adapter) => {
       expect(listed.notes).toContainEqual(note);
     });
 
-    it('C8, C9: create-note with only read:notes gets 403 insufficient_scope naming every scope it needs, before it runs', async () => {
+    it('C8, C9, O1: create-note with only read:notes gets 403 insufficient_scope naming every scope it needs, before it runs', async () => {
       const readToken = await token(sample.mcpUrl, 'read:notes');
       const before = await notesVia(await token(sample.notesUrl, 'read:notes'));
       const text = `must not be written on ${adapter}`;
@@ -367,6 +378,7 @@ describe.each(ADAPTERS)('sample on %s', (adapter) => {
         issuer: externalServer.issuer,
         mcpResource: MCP_RESOURCE,
         notesResource: NOTES_RESOURCE,
+        mcpSdk,
         logger: false,
       });
     });

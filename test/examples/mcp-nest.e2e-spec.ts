@@ -70,10 +70,10 @@ describe('docs/mcp-nest.md (examples/mcp-nest)', () => {
       expect(JSON.parse(text)).toEqual({ text: 'hello', author: `${as.issuer}#client:${as.devClient.clientId}` });
     });
 
-    it('our @RequireScopes() on an MCP-Nest tool refuses, as a tool error, a caller without notes:admin', async () => {
-      const result = await withMcpClient(url, await token('read:notes write:notes'), (client) => client.callTool({ name: 'purge-notes', arguments: {} }));
-      expect(result.isError).toBe(true);
-      expect(toolText(result)).toContain('NotesTools.purgeNotes requires the scopes: notes:admin');
+    it('O1: our @RequireScopes() on an MCP-Nest tool is a 403 step-up from our guard, before MCP-Nest runs it', async () => {
+      const { status, challenge } = await postMcp(url, await token('read:notes write:notes'), 'tools/call', { name: 'purge-notes', arguments: {} });
+      expect(status).toBe(403);
+      expect(challenge?.params).toMatchObject({ error: 'insufficient_scope', scope: 'read:notes notes:admin' });
     });
 
     it('T12: notes:admin implies write:notes (scopeHierarchy), for MCP-Nest and for us', async () => {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { bootstrapSample, type RunningSample } from '../../../sample/bootstrap.js';
 import { authorizationCodeToken, clientCredentialsToken, completeDevLogin } from '../../fixtures/dev-authorization-server.helpers.js';
-import { ADAPTERS } from '../../fixtures/http-app.js';
 import {
   connectWithOAuth,
   describeExchanges,
@@ -13,6 +12,7 @@ import {
   toolJson,
   type RecordedExchange,
 } from '../../fixtures/mcp-oauth-client.js';
+import { ADAPTERS_AND_MCP_SDKS } from '../../fixtures/sample-mcp-sdks.js';
 import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
 import type { Note } from '../../../sample/notes/notes.store.js';
 
@@ -20,13 +20,14 @@ import type { Note } from '../../../sample/notes/notes.store.js';
 // embedded authorization server, doing everything a real MCP host does: reading our challenges, following
 // our metadata to the authorization server, registering, sending the user to log in (the test logs in on the
 // dev login page over HTTP, as a person would), stepping up, refreshing. Every request it makes is recorded
-// (and passed unchanged to the real fetch), so the round-trips are asserted, not guessed.
+// (and passed unchanged to the real fetch), so the round-trips are asserted, not guessed. The sample serves
+// /mcp with either MCP SDK (MCP_SDK=v2, v1): the client must see the same flows from both.
 
-describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (adapter) => {
+describe.each(ADAPTERS_AND_MCP_SDKS)('official MCP SDK v2 client against the sample on %s, MCP SDK %s', (adapter, mcpSdk) => {
   let sample: RunningSample;
 
   beforeAll(async () => {
-    sample = await bootstrapSample({ adapter, port: 0, authPort: 0, logger: false });
+    sample = await bootstrapSample({ adapter, mcpSdk, port: 0, authPort: 0, logger: false });
   });
 
   afterAll(async () => {
@@ -95,6 +96,7 @@ describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (
       expect(tokens!.refresh_token).toEqual(expect.any(String));
       expect(decodeJwt(tokens!.access_token)).toMatchObject({ aud: sample.mcpUrl, iss: sample.issuer, sub: 'alice' });
 
+      expect(connected.client.getServerVersion()?.name).toContain(`SDK ${mcpSdk}`);
       const { tools } = await connected.client.listTools();
       expect(tools.map((tool) => tool.name).sort()).toEqual(['create-note', 'list-notes', 'whoami']);
       const caller = toolJson(await connected.client.callTool({ name: 'whoami', arguments: {} }));
@@ -110,7 +112,7 @@ describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (
     }
   });
 
-  it('C8, C9: step-up — create-note with a read:notes token gets 403 insufficient_scope, the client re-authorizes with write:notes, and the call succeeds', async () => {
+  it('C8, C9, O1: step-up — create-note with a read:notes token gets 403 insufficient_scope from the guard, the client re-authorizes with write:notes, and the call succeeds', async () => {
     const { client: recorded, userAgent, provider } = userClient('bob');
     const connected = await connectWithOAuth(sample.mcpUrl, provider, { fetch: recorded.fetch });
     try {
@@ -118,7 +120,7 @@ describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (
       recorded.take();
       const loginRequests = userAgent.take().length;
       const before = await notesVisibleToRestApi();
-      const text = `stepped up by the SDK v2 client on ${adapter}`;
+      const text = `stepped up by the SDK v2 client on ${adapter}, MCP SDK ${mcpSdk}`;
       const createNote = () => connected.client.callTool({ name: 'create-note', arguments: { text } });
 
       // 1. The call is refused before the tool runs; the SDK sends the user back to the AS for more scope.
@@ -168,7 +170,7 @@ describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (
     }
   });
 
-  it('X4: a machine client with the SDK ClientCredentialsProvider gets a client_credentials token for /mcp, and steps up without a user', async () => {
+  it('X4, C9, O1: a machine client with the SDK ClientCredentialsProvider gets a client_credentials token for /mcp, and steps up without a user', async () => {
     const recorded = recordingFetch();
     const { clientId, clientSecret } = sample.devClient!;
     const provider = new ClientCredentialsProvider({ clientId, clientSecret, expectedIssuer: sample.issuer, clientName: 'machine' });
@@ -197,7 +199,7 @@ describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (
 
       // No user to send anywhere: on 403 the SDK asks the token endpoint for the wider scope itself (this
       // provider keeps no discovery state, so it reads both metadata documents again first).
-      const note = toolJson(await client.callTool({ name: 'create-note', arguments: { text: `machine note on ${adapter}` } })) as Note;
+      const note = toolJson(await client.callTool({ name: 'create-note', arguments: { text: `machine note on ${adapter}, MCP SDK ${mcpSdk}` } })) as Note;
       expect(note).toMatchObject({ author: clientId });
       expect(described(withoutStreamProbe(recorded.take()))).toEqual([
         'POST MCP/mcp → 403',
@@ -242,7 +244,7 @@ describe.each(ADAPTERS)('official MCP SDK v2 client against the sample on %s', (
     let shortLived: RunningSample;
 
     beforeAll(async () => {
-      shortLived = await bootstrapSample({ adapter, port: 0, authPort: 0, logger: false, accessTokenTtlSeconds: 1 });
+      shortLived = await bootstrapSample({ adapter, mcpSdk, port: 0, authPort: 0, logger: false, accessTokenTtlSeconds: 1 });
     });
 
     afterAll(async () => {
