@@ -43,8 +43,8 @@ Reflect.defineMetadata('mcp:scopes', ['a', 'b'], McpNestTools.prototype.anyOf);
 Reflect.defineMetadata('mcp:scopes-match', 'any', McpNestTools.prototype.anyOf);
 
 const reflector = new Reflector();
-const declared = (type: AnyFunction, method: string) =>
-  operationsDeclaredBy(reflector, type, (type.prototype as Record<string, AnyFunction>)[method]!);
+const declared = (type: abstract new () => object, method: string) =>
+  operationsDeclaredBy(reflector, type as unknown as AnyFunction, (type.prototype as Record<string, AnyFunction>)[method]!);
 
 describe('operationsDeclaredBy', () => {
   it('O1: @McpTool() with the class ∪ method scopes and roles', () => {
