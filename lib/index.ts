@@ -112,6 +112,9 @@ export { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from './erro
 
 /** Pure helpers, for applications that build their own HTTP layer. */
 export { buildBearerChallenge, buildDpopChallenge, type BearerChallenge, type DpopChallenge } from './http/www-authenticate.header.js';
+/** Auth decisions for audit logs and metrics; OpenTelemetry when an SDK is registered. */
+export { McpAuthEvents } from './events/mcp-auth-events.js';
+export type { AuthDecision, AuthDecisionListener } from './events/auth-decision.js';
 /** A `@nestjs/terminus` health indicator: each trusted authorization server, discovered and with working keys. */
 export { McpAuthHealthIndicator, type McpAuthHealthResult } from './health/mcp-auth-health.indicator.js';
 export type { AuthorizationServerHealth } from './health/authorization-server-health.js';

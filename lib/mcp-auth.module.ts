@@ -13,8 +13,10 @@ import {
   authorizationServerRegistryProvider,
   resolvedOptionsProvider,
   storeProvider,
+  telemetryProvider,
 } from './mcp-auth.providers.js';
 import { DpopRequestBinding } from './dpop/dpop-request-binding.js';
+import { McpAuthEvents } from './events/mcp-auth-events.js';
 import { McpAuthHealthIndicator } from './health/mcp-auth-health.indicator.js';
 import { McpOperationAccess } from './operations/mcp-operation-access.js';
 import { McpOperationCatalogue } from './operations/mcp-operation-catalogue.js';
@@ -61,6 +63,9 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     DpopRequestBinding,
     // For @nestjs/terminus: the authorization servers' state, from what the guard already knows.
     McpAuthHealthIndicator,
+    // Decisions for audit listeners and, when @opentelemetry/api is installed, metrics and spans.
+    telemetryProvider,
+    McpAuthEvents,
     ToolMethodEnforcer,
     ProtectedResourceMetadataRoutes,
     // Makes the verified caller current (McpAuthContext) in the handlers of routes that use BearerAuthGuard.
@@ -83,6 +88,7 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpOperationAccess,
     DpopRequestBinding,
     McpAuthHealthIndicator,
+    McpAuthEvents,
   ],
 })
 export class McpAuthModule extends ConfigurableMcpAuthModule {}

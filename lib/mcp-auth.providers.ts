@@ -1,5 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { AuthorizationServerRegistry } from './discovery/authorization-server-registry.js';
+import { DecisionTelemetry, loadOpenTelemetry } from './events/decision-telemetry.js';
+import { MCP_AUTH_TELEMETRY } from './events/mcp-auth-events.js';
 import { IntrospectionAccessTokenVerifier } from './introspection/introspection-access-token-verifier.js';
 import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from './mcp-auth.constants.js';
 import { MCP_AUTH_MODULE_OPTIONS } from './mcp-auth.module-definition.js';
@@ -62,4 +64,15 @@ export const accessTokenVerifierProvider: Provider = {
     return new DefaultAccessTokenVerifier(jwt, introspection);
   },
   inject: [MCP_AUTH_RESOLVED_OPTIONS, JwtAccessTokenVerifier, IntrospectionAccessTokenVerifier],
+};
+
+/** OpenTelemetry for decisions, when `@opentelemetry/api` is installed and `telemetry` is not switched off. */
+export const telemetryProvider: Provider = {
+  provide: MCP_AUTH_TELEMETRY,
+  useFactory: async (options: ResolvedMcpAuthOptions): Promise<DecisionTelemetry | undefined> => {
+    if (!options.telemetry) return undefined;
+    const api = await loadOpenTelemetry();
+    return api && DecisionTelemetry.forRegisteredSdk(api);
+  },
+  inject: [MCP_AUTH_RESOLVED_OPTIONS],
 };

@@ -11,6 +11,7 @@ import {
 } from '../errors/authentication-failures.js';
 import { UnresolvedProtectedResourceError } from '../errors/unresolved-resource.error.js';
 import { UseDpopNonceFailure } from '../errors/authentication-failures.js';
+import { McpAuthEvents } from '../events/mcp-auth-events.js';
 import { acceptsScheme, DpopRequestBinding, refuseBoundTokenAsBearer, type TokenScheme } from '../dpop/dpop-request-binding.js';
 import { failureResponse } from '../http/failure-response.js';
 import { authorizationHeaderValues, requestPath, setResponseHeader, type HttpRequestLike, type HttpResponseLike } from '../http/request-access.js';
@@ -63,6 +64,11 @@ export class BearerAuthGuard implements CanActivate {
   @Inject(DpopRequestBinding)
   protected readonly dpop?: DpopRequestBinding;
 
+  // Where decisions are published (audit listeners, OpenTelemetry); costs nothing when nobody listens.
+  @Optional()
+  @Inject(McpAuthEvents)
+  protected readonly events?: McpAuthEvents;
+
   private readonly routes: RouteRequirementsCache;
   private readonly resolvedRoutes: RouteResources;
 
@@ -81,11 +87,13 @@ export class BearerAuthGuard implements CanActivate {
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = this.getRequest(context);
+    if (this.events?.enabled) this.events.begin(request);
     const resource = this.getResource(context, request);
     let required = this.getRequiredScopes(context);
     const roles = this.getRequiredRoles(context);
     const operation = this.operations ? requestOperation(request, this.operations.forResource(resource)) : undefined;
     if (operation?.kind === 'header-mismatch') {
+      if (this.events?.enabled) this.events.refused(request, resource.resource, { status: 400, reason: 'header_mismatch' });
       const response = headerMismatchResponse(operation.id, operation.message);
       throw new HttpException(response.body, response.status);
     }
@@ -193,6 +201,7 @@ export class BearerAuthGuard implements CanActivate {
     });
     const httpResponse = context.switchToHttp().getResponse<HttpResponseLike>();
     for (const [name, value] of Object.entries(response.headers)) setResponseHeader(httpResponse, name, value);
+    if (this.events?.enabled) this.events.refused(this.getRequest(context), resource.resource, failure, scheme);
     // Only our own wording reaches the log: never the token, never a third-party message.
     if (failure.status === 503) this.logger.warn(`Request refused with 503: ${failure.detail}`);
     else this.logger.debug?.(`Request refused with ${failure.status}: ${failure.detail}`);
@@ -209,6 +218,8 @@ export class BearerAuthGuard implements CanActivate {
     roles: readonly string[],
     scheme: TokenScheme,
   ): true {
+    const recording = this.events?.enabled === true;
+    if (recording) this.events.identify(request, auth);
     // Expiry and signature came first: an expired token is a 401 even if it also lacks scopes.
     if (missingScopes(required, auth.scopes, this.options.scopeHierarchy).length > 0) {
       return this.onAuthenticationFailure(new InsufficientScopeFailure(required), context, resource, required, scheme);
@@ -217,6 +228,7 @@ export class BearerAuthGuard implements CanActivate {
       return this.onAuthenticationFailure(new InsufficientRoleFailure(roles), context, resource, required, scheme);
     }
     this.attachAuthInfo(request, auth);
+    if (recording) this.events.admitted(request, resource.resource, auth, scheme);
     return true;
   }
 

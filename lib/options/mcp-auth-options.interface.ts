@@ -308,4 +308,9 @@ export interface McpAuthModuleOptions {
   allowInsecureHttp?: boolean;
   /** Seconds advertised in `Retry-After` when the authorization server can't be reached. Default 5. */
   retryAfterSeconds?: number;
+  /**
+   * Publish decisions to OpenTelemetry (a counter, a duration histogram, a span each) when `@opentelemetry/api`
+   * is installed. Default `true`; `false` keeps the library away from it.
+   */
+  telemetry?: boolean;
 }

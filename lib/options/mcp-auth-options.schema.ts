@@ -467,4 +467,8 @@ export class McpAuthModuleOptionsSchema {
   @IsInt()
   @Min(0)
   retryAfterSeconds?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  telemetry?: boolean;
 }

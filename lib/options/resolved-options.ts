@@ -89,6 +89,8 @@ export interface ResolvedMcpAuthOptions {
   readonly showErrorDetails: boolean;
   readonly allowInsecureHttp: boolean;
   readonly retryAfterSeconds: number;
+  /** Whether decisions go to OpenTelemetry when it is installed. */
+  readonly telemetry: boolean;
   /** Things worth a warning at bootstrap (never fatal). */
   readonly warnings: readonly string[];
 }
@@ -184,6 +186,7 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
     showErrorDetails: options.showErrorDetails ?? false,
     allowInsecureHttp: options.allowInsecureHttp ?? false,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
+    telemetry: options.telemetry ?? true,
     warnings,
   };
 }

@@ -2,11 +2,12 @@ import { Inject, Injectable, UseGuards, type OnModuleInit, type Type } from '@ne
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { McpAuthContext } from '../context/mcp-auth-context.js';
+import { McpAuthEvents } from '../events/mcp-auth-events.js';
 import type { AuthInfoParameter } from '../decorators/auth-info.decorator.js';
 import { MCP_AUTH_ENFORCED_METHOD, MCP_AUTH_INFO_PARAMETERS, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
 import type { ResolvedMcpAuthOptions } from '../options/resolved-options.js';
 import { MessageHandlerScopeGuard } from './message-handler-scope.guard.js';
-import { guardToolMethod } from './tool-method-guard.js';
+import { guardToolMethod, type ToolMethodPolicy } from './tool-method-guard.js';
 import { toolMethodRequirements } from './tool-scope-requirements.js';
 
 // `@MessagePattern()` metadata (@nestjs/microservices), which MCP-Nest's `@Tool()` sets on its handlers.
@@ -29,6 +30,7 @@ export class ToolMethodEnforcer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly context: McpAuthContext,
     @Inject(MCP_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedMcpAuthOptions,
+    private readonly events: McpAuthEvents,
   ) {
     // A hybrid application binds message handlers, and reads their guards, when the microservice is
     // connected: before any lifecycle hook. So their guards are added now, while the app is created.
@@ -49,6 +51,14 @@ export class ToolMethodEnforcer implements OnModuleInit {
     }
   }
 
+  /** Publishes a tool method's decisions, when anyone listens (listeners may subscribe after bootstrap). */
+  private publishTo(toolMethod: string): NonNullable<ToolMethodPolicy['decided']> {
+    const events = this.events;
+    return (refusal, auth) => {
+      if (events.enabled) events.toolDecided(toolMethod, auth, refusal);
+    };
+  }
+
   private guardMessageHandlers(type: Type): void {
     const prototype = type.prototype as Record<string, unknown>;
     for (const name of this.scanner.getAllMethodNames(prototype)) {
@@ -63,6 +73,7 @@ export class ToolMethodEnforcer implements OnModuleInit {
         requiredRoles: requirements.roles,
         hierarchy: this.options.scopeHierarchy,
         currentAuth: () => this.context.get(),
+        decided: this.publishTo(`${type.name}.${name}`),
       });
       UseGuards(guard)(prototype, name, { value: handler });
     }
@@ -82,6 +93,7 @@ export class ToolMethodEnforcer implements OnModuleInit {
       authInfoParameters,
       hierarchy: this.options.scopeHierarchy,
       currentAuth: () => this.context.get(),
+      decided: this.publishTo(`${prototype.constructor.name}.${name}`),
     });
     Object.defineProperty(guarded, MCP_AUTH_ENFORCED_METHOD, { value: true });
     instance[name] = guarded;
