@@ -16,8 +16,9 @@ export interface IntrospectionExpectations {
  * - `iss`, when given, is exactly the server asked (T7); when absent, it is that server;
  * - `aud` contains one of the resource's accepted audiences; a response without `aud` is refused (I3, T8);
  * - `exp` and `nbf`, when given, hold with the clock tolerance (T9);
- * - `token_type`, when given, is `Bearer`, and a sender-constrained token (`cnf`) is refused: it was
- *   presented as a plain bearer token (RFC 9449 §7.2, K3).
+ * - `token_type`, when given, is `Bearer`, or `DPoP` for a token bound to a key (`cnf.jkt`). The binding itself
+ *   (`cnf`) is left to the guard, as for a JWT: it holds the token to its proof (RFC 9449 §7), and refuses one
+ *   bound to something it cannot check (an mTLS `x5t#S256`) however it is presented.
  * Returns the claims with `iss` filled in.
  */
 export function verifyIntrospectionClaims(
@@ -38,9 +39,10 @@ export function verifyIntrospectionClaims(
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.now + expected.clockToleranceSeconds)) {
     throw new InvalidTokenFailure('The token is not valid yet');
   }
-  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    throw new InvalidTokenFailure('The introspected token is not a bearer access token');
+  const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : tokenType;
+  const dpopBound = typeof cnf === 'object' && cnf !== null && 'jkt' in cnf;
+  if (type !== undefined && type !== 'bearer' && !(type === 'dpop' && dpopBound)) {
+    throw new InvalidTokenFailure('The introspected token is not an access token of a type this resource accepts');
   }
-  if (cnf !== undefined) throw new InvalidTokenFailure('A sender-constrained token was presented as a bearer token');
   return { ...claims, iss: expected.issuer };
 }

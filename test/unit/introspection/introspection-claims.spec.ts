@@ -25,10 +25,15 @@ describe('verifyIntrospectionClaims', () => {
     ['T9: a non-numeric exp', { exp: 'soon' }],
     ['T9: nbf in the future beyond the tolerance', { nbf: NOW + 6 }],
     ['a refresh-token type', { token_type: 'refresh_token' }],
-    ['K3: a DPoP-bound token presented as Bearer', { token_type: 'DPoP', cnf: { jkt: 'abc' } }],
-    ['K3: any confirmation claim (mTLS-bound)', { cnf: { 'x5t#S256': 'abc' } }],
+    ['K3: token_type DPoP without a key binding', { token_type: 'DPoP' }],
+    ['K3: token_type DPoP with another confirmation (mTLS)', { token_type: 'DPoP', cnf: { 'x5t#S256': 'abc' } }],
   ])('refuses %s', (_name, change) => {
     expect(() => verifyIntrospectionClaims({ ...active, ...change }, expected)).toThrow(InvalidTokenFailure);
+  });
+
+  it('K1: leaves a key binding to the guard: token_type DPoP with cnf.jkt passes, cnf and all', () => {
+    const bound = { ...active, token_type: 'DPoP', cnf: { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' } };
+    expect(verifyIntrospectionClaims(bound, expected).cnf).toEqual(bound.cnf);
   });
 
   it('T9: honours the clock tolerance on exp and nbf, and accepts token_type Bearer in any case', () => {
