@@ -18,6 +18,8 @@ export type {
   AuthorizationServerOptions,
   ClaimsMapper,
   DiscoveryOptions,
+  DpopMode,
+  DpopOptions,
   IntrospectionAuthMethod,
   IntrospectionClientOptions,
   IntrospectionOptions,
@@ -94,6 +96,9 @@ export {
   AuthenticationFailure,
   AuthorizationServerUnavailableFailure,
   InsufficientRoleFailure,
+  InvalidDpopProofFailure,
+  StoreUnavailableFailure,
+  UseDpopNonceFailure,
   InsufficientScopeFailure,
   InvalidRequestFailure,
   InvalidTokenFailure,
@@ -106,7 +111,10 @@ export { UnresolvedProtectedResourceError, type UnresolvedRoute } from './errors
 export { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from './errors/discovery.error.js';
 
 /** Pure helpers, for applications that build their own HTTP layer. */
-export { buildBearerChallenge, type BearerChallenge } from './http/www-authenticate.header.js';
+export { buildBearerChallenge, buildDpopChallenge, type BearerChallenge, type DpopChallenge } from './http/www-authenticate.header.js';
+/** Checks DPoP proofs (RFC 9449) for the guard: injectable into a guard of your own. */
+export { DpopRequestBinding, type TokenScheme } from './dpop/dpop-request-binding.js';
+export type { AccessTokenCredentials } from './guards/bearer-auth.guard.js';
 export { buildProtectedResourceMetadata, type ProtectedResourceMetadata } from './protected-resource/protected-resource-metadata.js';
 export { protectedResourceMetadataPath, protectedResourceMetadataUrl } from './protected-resource/metadata-url.js';
 export { authorizationServerMetadataUrls } from './discovery/discovery-urls.js';

@@ -14,6 +14,7 @@ import {
   resolvedOptionsProvider,
   storeProvider,
 } from './mcp-auth.providers.js';
+import { DpopRequestBinding } from './dpop/dpop-request-binding.js';
 import { McpOperationAccess } from './operations/mcp-operation-access.js';
 import { McpOperationCatalogue } from './operations/mcp-operation-catalogue.js';
 import { ProtectedResourceMetadataRoutes } from './protected-resource/protected-resource-metadata.routes.js';
@@ -55,6 +56,8 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     // What each MCP operation (tool, resource, prompt) needs, read by the guard on every JSON-RPC call.
     McpOperationCatalogue,
     McpOperationAccess,
+    // DPoP proofs (RFC 9449): checked against the request, bound to the token's key, used once (McpAuthStore).
+    DpopRequestBinding,
     ToolMethodEnforcer,
     ProtectedResourceMetadataRoutes,
     // Makes the verified caller current (McpAuthContext) in the handlers of routes that use BearerAuthGuard.
@@ -75,6 +78,7 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpSdkTokenVerifier,
     McpOperationCatalogue,
     McpOperationAccess,
+    DpopRequestBinding,
   ],
 })
 export class McpAuthModule extends ConfigurableMcpAuthModule {}

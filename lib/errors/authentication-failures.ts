@@ -7,7 +7,15 @@ export abstract class AuthenticationFailure extends Error {
   /** HTTP status of the response. */
   abstract readonly status: 400 | 401 | 403 | 503;
   /** RFC 6750 `error` value; absent when no credentials were sent (RFC 6750 §3.1). */
-  abstract readonly error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'access_denied' | 'temporarily_unavailable' | undefined;
+  abstract readonly error:
+    | 'invalid_request'
+    | 'invalid_token'
+    | 'insufficient_scope'
+    | 'access_denied'
+    | 'temporarily_unavailable'
+    | 'invalid_dpop_proof'
+    | 'use_dpop_nonce'
+    | undefined;
   /** Safe, generic description sent to clients by default. */
   abstract readonly publicDescription: string | undefined;
 
@@ -78,4 +86,28 @@ export class AuthorizationServerUnavailableFailure extends AuthenticationFailure
   readonly status = 503;
   readonly error = 'temporarily_unavailable';
   readonly publicDescription = 'The authorization server is temporarily unavailable';
+}
+
+/** A DPoP proof that is missing, malformed, for another request or key, or replayed: 401 `invalid_dpop_proof` (RFC 9449 §7.1). */
+export class InvalidDpopProofFailure extends AuthenticationFailure {
+  readonly status = 401;
+  readonly error = 'invalid_dpop_proof';
+  readonly publicDescription = 'The DPoP proof is invalid';
+}
+
+/** A DPoP proof without the nonce the server requires (RFC 9449 §9): 401 `use_dpop_nonce`, with a fresh `DPoP-Nonce`. */
+export class UseDpopNonceFailure extends AuthenticationFailure {
+  readonly status = 401;
+  readonly error = 'use_dpop_nonce';
+  readonly publicDescription = 'Use the nonce in the DPoP-Nonce header';
+}
+
+/**
+ * Shared state the decision needs (the DPoP replay markers in `McpAuthStore`) could not be read or written.
+ * A proof that cannot be checked for replay is refused with 503, never accepted.
+ */
+export class StoreUnavailableFailure extends AuthenticationFailure {
+  readonly status = 503;
+  readonly error = 'temporarily_unavailable';
+  readonly publicDescription = 'The service is temporarily unavailable';
 }

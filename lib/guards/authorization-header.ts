@@ -1,6 +1,8 @@
 /** What the request's credentials turned out to be. */
 export type AuthorizationHeaderParseResult =
   | { kind: 'bearer'; token: string }
+  /** `DPoP <token>` (RFC 9449 §7.1): a DPoP-bound token, to be presented with a `DPoP` proof header. */
+  | { kind: 'dpop'; token: string }
   /** No Authorization header, an empty one, or another scheme (e.g. `Basic`): a bare challenge. */
   | { kind: 'absent' }
   /** A header that claims Bearer but breaks the syntax, or more than one header: 400. */
@@ -14,6 +16,7 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 // OAuth 2.1 §5.1.1: credentials = "Bearer" 1*SP b64token; b64token (token68) = 1*(ALPHA/DIGIT/"-._~+/") *"=".
 const BEARER_SCHEME = /^bearer(?: +|$)/i;
+const DPOP_SCHEME = /^dpop(?: +|$)/i;
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 const SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
 
@@ -33,6 +36,9 @@ export function parseAuthorizationHeader(values: readonly string[]): Authorizati
   if (value.trim() === '') return { kind: 'absent' };
 
   const scheme = SCHEME.exec(value);
+  if (DPOP_SCHEME.test(value)) {
+    return parseCredentials(value.slice(value.search(/ |$/)).replace(/^ +/, ''), 'dpop');
+  }
   if (!BEARER_SCHEME.test(value)) {
     // Another scheme is "no Bearer credentials" (RFC 6750 §3.1); garbage with no scheme at all is malformed.
     return scheme && (value.length === scheme[0].length || value[scheme[0].length] === ' ')
@@ -49,8 +55,14 @@ export function parseAuthorizationHeader(values: readonly string[]): Authorizati
  * path has the same limits.
  */
 export function parseBearerToken(token: string): AuthorizationHeaderParseResult {
-  if (token === '') return { kind: 'malformed', reason: 'The Bearer credentials are empty' };
-  if (token.length > MAX_TOKEN_LENGTH) return { kind: 'malformed', reason: 'The bearer token is too long' };
-  if (!TOKEN68.test(token)) return { kind: 'malformed', reason: 'The bearer token is not token68 syntax' };
-  return { kind: 'bearer', token };
+  return parseCredentials(token, 'bearer');
+}
+
+/** The same limits for the token of either scheme. */
+function parseCredentials(token: string, kind: 'bearer' | 'dpop'): AuthorizationHeaderParseResult {
+  const [scheme, noun] = kind === 'bearer' ? ['Bearer', 'bearer token'] : ['DPoP', 'DPoP-bound token'];
+  if (token === '') return { kind: 'malformed', reason: `The ${scheme} credentials are empty` };
+  if (token.length > MAX_TOKEN_LENGTH) return { kind: 'malformed', reason: `The ${noun} is too long` };
+  if (!TOKEN68.test(token)) return { kind: 'malformed', reason: `The ${noun} is not token68 syntax` };
+  return { kind, token };
 }

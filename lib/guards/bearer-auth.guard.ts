@@ -10,6 +10,8 @@ import {
   MissingCredentialsFailure,
 } from '../errors/authentication-failures.js';
 import { UnresolvedProtectedResourceError } from '../errors/unresolved-resource.error.js';
+import { UseDpopNonceFailure } from '../errors/authentication-failures.js';
+import { acceptsScheme, DpopRequestBinding, refuseBoundTokenAsBearer, type TokenScheme } from '../dpop/dpop-request-binding.js';
 import { failureResponse } from '../http/failure-response.js';
 import { authorizationHeaderValues, requestPath, setResponseHeader, type HttpRequestLike, type HttpResponseLike } from '../http/request-access.js';
 import { MCP_AUTH_LOGGER_CONTEXT, MCP_AUTH_RESOLVED_OPTIONS } from '../mcp-auth.constants.js';
@@ -25,6 +27,12 @@ import { requestUserFromAuthInfo, type RequestUser } from './request-user.js';
 import { resourceForRoute } from './resource-for-route.js';
 import { RouteRequirementsCache, type RouteRequirements } from './route-requirements.js';
 import { routeResourcesOf, type RouteResources } from './route-resources.js';
+
+/** The access token of a request and the scheme it was presented with. */
+export interface AccessTokenCredentials {
+  scheme: TokenScheme;
+  token: string;
+}
 
 /**
  * Lets a request through only with a valid bearer token for the route's protected resource, carrying
@@ -49,6 +57,11 @@ export class BearerAuthGuard implements CanActivate {
   @Optional()
   @Inject(McpOperationCatalogue)
   protected readonly operations?: McpOperationCatalogue;
+
+  // The same for DPoP proofs (RFC 9449). Without it (a guard built by hand) only Bearer is accepted.
+  @Optional()
+  @Inject(DpopRequestBinding)
+  protected readonly dpop?: DpopRequestBinding;
 
   private readonly routes: RouteRequirementsCache;
   private readonly resolvedRoutes: RouteResources;
@@ -83,19 +96,22 @@ export class BearerAuthGuard implements CanActivate {
       required = unionScopes(required, operation.requirements.scopes);
       roles = unionScopes(roles, operation.requirements.roles);
     }
+    let credentials: AccessTokenCredentials | undefined;
     let verified: MaybePromise<AuthInfo>;
     try {
-      verified = this.verifyToken(this.extractToken(request), resource);
+      credentials = this.extractCredentials(request, resource);
+      verified = this.verifyToken(credentials.token, resource);
     } catch (error) {
-      return this.refuse(error, context, resource, required);
+      return this.refuse(error, context, resource, required, credentials?.scheme);
     }
+    const { scheme } = credentials;
     if (isPromise(verified)) {
       return verified.then(
-        (auth) => this.admit(context, request, auth, resource, required, roles),
-        (error: unknown) => this.refuse(error, context, resource, required),
+        (auth) => this.admitBound(context, request, auth, scheme, resource, required, roles),
+        (error: unknown) => this.refuse(error, context, resource, required, scheme),
       );
     }
-    return this.admit(context, request, verified, resource, required, roles);
+    return this.admitBound(context, request, verified, scheme, resource, required, roles);
   }
 
   /** Every role the route needs: `@RequireRoles()` on the class ∪ on the handler (C12 when missing). */
@@ -108,12 +124,19 @@ export class BearerAuthGuard implements CanActivate {
     return context.switchToHttp().getRequest<HttpRequestLike>();
   }
 
-  /** The bearer token from the Authorization header; never from the query string or body (T2). */
-  protected extractToken(request: HttpRequestLike): string {
+  /**
+   * The access token from the Authorization header, with the scheme it came in (`Bearer`, or `DPoP` where the
+   * resource accepts it); never from the query string or body (T2). A scheme the resource does not accept
+   * counts as no credentials, so the answer is the challenge of the schemes it does.
+   */
+  protected extractCredentials(request: HttpRequestLike, resource: ResolvedProtectedResource): AccessTokenCredentials {
     const credentials = parseAuthorizationHeader(authorizationHeaderValues(request));
-    if (credentials.kind === 'absent') throw new MissingCredentialsFailure('No bearer token in the Authorization header');
+    if (credentials.kind === 'absent') throw new MissingCredentialsFailure('No access token in the Authorization header');
     if (credentials.kind === 'malformed') throw new InvalidRequestFailure(credentials.reason);
-    return credentials.token;
+    const scheme: TokenScheme = credentials.kind === 'dpop' ? 'DPoP' : 'Bearer';
+    const mode = this.dpop ? resource.dpop.mode : 'off';
+    if (!acceptsScheme(mode, scheme)) throw new MissingCredentialsFailure(`This resource does not accept ${scheme} tokens`);
+    return { scheme, token: credentials.token };
   }
 
   /** Verifies the token for the resource: synchronously when the verifier can (a token verified recently). */
@@ -153,12 +176,20 @@ export class BearerAuthGuard implements CanActivate {
     context: ExecutionContext,
     resource: ResolvedProtectedResource,
     requiredScopes: readonly string[],
+    scheme?: TokenScheme,
   ): never {
+    const dpop = this.dpop && resource.dpop.mode !== 'off' ? resource.dpop : undefined;
     const response = failureResponse(failure, {
       resourceMetadataUrl: resource.metadataUrl,
       challengeScopes: requiredScopes.length > 0 ? requiredScopes : resource.scopesSupported,
       showErrorDetails: this.options.showErrorDetails,
       retryAfterSeconds: this.options.retryAfterSeconds,
+      scheme,
+      dpop: dpop && {
+        mode: dpop.mode,
+        algorithms: dpop.algorithms,
+        nonce: failure instanceof UseDpopNonceFailure ? this.dpop?.nonceFor(resource) : undefined,
+      },
     });
     const httpResponse = context.switchToHttp().getResponse<HttpResponseLike>();
     for (const [name, value] of Object.entries(response.headers)) setResponseHeader(httpResponse, name, value);
@@ -176,22 +207,57 @@ export class BearerAuthGuard implements CanActivate {
     resource: ResolvedProtectedResource,
     required: readonly string[],
     roles: readonly string[],
+    scheme: TokenScheme,
   ): true {
     // Expiry and signature came first: an expired token is a 401 even if it also lacks scopes.
     if (missingScopes(required, auth.scopes, this.options.scopeHierarchy).length > 0) {
-      return this.onAuthenticationFailure(new InsufficientScopeFailure(required), context, resource, required);
+      return this.onAuthenticationFailure(new InsufficientScopeFailure(required), context, resource, required, scheme);
     }
     if (roles.length > 0 && !roles.every((role) => auth.roles.includes(role))) {
-      return this.onAuthenticationFailure(new InsufficientRoleFailure(roles), context, resource, required);
+      return this.onAuthenticationFailure(new InsufficientRoleFailure(roles), context, resource, required, scheme);
     }
     this.attachAuthInfo(request, auth);
     return true;
   }
 
+  /**
+   * Admits a verified caller once its token is shown to be used as it is bound (RFC 9449): a Bearer token
+   * must not be DPoP-bound (checked at once), a DPoP one needs a valid proof by its key (a promise).
+   */
+  private admitBound(
+    context: ExecutionContext,
+    request: HttpRequestLike,
+    auth: AuthInfo,
+    scheme: TokenScheme,
+    resource: ResolvedProtectedResource,
+    required: readonly string[],
+    roles: readonly string[],
+  ): true | Promise<true> {
+    let binding: void | Promise<void>;
+    try {
+      binding = scheme === 'DPoP' && this.dpop ? this.dpop.bind(request, scheme, auth, resource) : refuseBoundTokenAsBearer(auth);
+    } catch (error) {
+      return this.refuse(error, context, resource, required, scheme);
+    }
+    if (isPromise(binding)) {
+      return binding.then(
+        () => this.admit(context, request, auth, resource, required, roles, scheme),
+        (error: unknown) => this.refuse(error, context, resource, required, scheme),
+      );
+    }
+    return this.admit(context, request, auth, resource, required, roles, scheme);
+  }
+
   /** Answers an authentication failure with its challenge; anything else is not ours to answer. */
-  private refuse(error: unknown, context: ExecutionContext, resource: ResolvedProtectedResource, required: readonly string[]): never {
+  private refuse(
+    error: unknown,
+    context: ExecutionContext,
+    resource: ResolvedProtectedResource,
+    required: readonly string[],
+    scheme?: TokenScheme,
+  ): never {
     if (!(error instanceof AuthenticationFailure)) throw error;
-    return this.onAuthenticationFailure(error, context, resource, required);
+    return this.onAuthenticationFailure(error, context, resource, required, scheme);
   }
 
   private routeRequirements(context: ExecutionContext): RouteRequirements {

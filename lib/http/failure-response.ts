@@ -1,5 +1,11 @@
-import { AuthenticationFailure, InsufficientScopeFailure } from '../errors/authentication-failures.js';
-import { buildBearerChallenge } from './www-authenticate.header.js';
+import {
+  AuthenticationFailure,
+  InsufficientScopeFailure,
+  InvalidDpopProofFailure,
+  UseDpopNonceFailure,
+} from '../errors/authentication-failures.js';
+import type { DpopMode } from '../options/mcp-auth-options.interface.js';
+import { buildBearerChallenge, buildDpopChallenge, type BearerChallenge } from './www-authenticate.header.js';
 
 /** A complete HTTP answer to a refused request. */
 export interface FailureResponse {
@@ -15,6 +21,10 @@ export interface FailureResponseContext {
   challengeScopes: readonly string[];
   showErrorDetails: boolean;
   retryAfterSeconds: number;
+  /** The resource's DPoP policy (RFC 9449); absent means Bearer only. */
+  dpop?: { mode: DpopMode; algorithms: readonly string[]; nonce?: string };
+  /** The scheme the request's credentials used, when it sent any: the challenge of a refusal answers in it. */
+  scheme?: 'Bearer' | 'DPoP';
 }
 
 /**
@@ -40,17 +50,35 @@ export function failureResponse(failure: AuthenticationFailure, context: Failure
     return { status: 403, headers: {}, body: { error: failure.error ?? 'access_denied', error_description: description } };
   }
   const scopes = failure instanceof InsufficientScopeFailure ? failure.requiredScopes : context.challengeScopes;
-  const challenge = buildBearerChallenge({
+  const bare: BearerChallenge = { scopes, resourceMetadataUrl: context.resourceMetadataUrl };
+  const withError: BearerChallenge = {
+    ...bare,
     error: failure.error,
     // No credentials, no error information at all (RFC 6750 §3.1, C5), even with showErrorDetails.
     errorDescription: failure.error === undefined ? undefined : description,
-    scopes,
-    resourceMetadataUrl: context.resourceMetadataUrl,
-  });
+  };
+  const headers: Record<string, string> = { 'WWW-Authenticate': challenges(failure, context, bare, withError) };
+  if (failure instanceof UseDpopNonceFailure && context.dpop?.nonce) headers['DPoP-Nonce'] = context.dpop.nonce;
   return {
     status: failure.status,
-    headers: { 'WWW-Authenticate': challenge },
+    headers,
     // With no credentials there is no OAuth error to report (RFC 6750 §3.1); the body still says what to do.
     body: { error: failure.error ?? 'unauthorized', error_description: description ?? 'Bearer authentication is required' },
   };
+}
+
+/**
+ * The `WWW-Authenticate` value: one challenge per scheme the resource accepts (RFC 9449 §7.1: `Bearer` and
+ * `DPoP` side by side when both are), the error on the one the client used. A 403 answers in the scheme the
+ * caller used only: it has a token, and steps up with the same kind.
+ */
+function challenges(failure: AuthenticationFailure, context: FailureResponseContext, bare: BearerChallenge, withError: BearerChallenge): string {
+  const mode = context.dpop?.mode ?? 'off';
+  const dpop = (challenge: BearerChallenge) => buildDpopChallenge({ ...challenge, algorithms: context.dpop?.algorithms ?? [] });
+  const errorIsDpop = failure instanceof InvalidDpopProofFailure || failure instanceof UseDpopNonceFailure || context.scheme === 'DPoP';
+  if (failure instanceof InsufficientScopeFailure) return errorIsDpop && mode !== 'off' ? dpop(withError) : buildBearerChallenge(withError);
+  const answered: string[] = [];
+  if (mode !== 'required') answered.push(buildBearerChallenge(errorIsDpop ? bare : withError));
+  if (mode !== 'off') answered.push(dpop(errorIsDpop ? withError : bare));
+  return answered.join(', ');
 }

@@ -8,6 +8,7 @@ export interface HttpRequestLike {
   raw?: { rawHeaders?: string[] } & Record<string, unknown>;
   url?: string;
   originalUrl?: string;
+  method?: string;
   /** The parsed body (JSON-RPC for MCP endpoints): both adapters parse it before guards run. */
   body?: unknown;
   auth?: unknown;
@@ -24,17 +25,30 @@ export interface HttpResponseLike {
  * (it discards duplicates of `authorization`), so duplicates are counted from `rawHeaders` (C7).
  */
 export function authorizationHeaderValues(request: HttpRequestLike): string[] {
+  return headerValues(request, 'authorization');
+}
+
+/**
+ * Every value of header `name` (lower case) as the client sent it, one per header line: from `rawHeaders`,
+ * where Node keeps them apart (in `req.headers` it drops or comma-joins repeats).
+ */
+export function headerValues(request: HttpRequestLike, name: string): string[] {
   const rawHeaders = request.raw?.rawHeaders ?? request.rawHeaders;
   if (!rawHeaders) {
-    const value = request.headers.authorization;
+    const value = request.headers[name];
     return value === undefined ? [] : Array.isArray(value) ? value : [value];
   }
   const values: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1]!);
+    const header = rawHeaders[i]!;
+    if (header.length === name.length && header.toLowerCase() === name) values.push(rawHeaders[i + 1]!);
   }
   return values;
+}
+
+/** The HTTP method of the request. */
+export function requestMethod(request: HttpRequestLike): string {
+  return (request.method ?? request.raw?.method ?? 'GET') as string;
 }
 
 /** The request path without the query string, as the client sent it (before any router rewriting). */

@@ -21,6 +21,25 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
  * `"` and `\` in these values outright, and one bad header is enough to break a strict client's parser.
  */
 export function buildBearerChallenge(challenge: BearerChallenge): string {
+  const parameters = challengeParameters(challenge);
+  return parameters.length > 0 ? `Bearer ${parameters.join(', ')}` : 'Bearer';
+}
+
+/** What a DPoP challenge carries (RFC 9449 §7.1): a Bearer challenge's parameters and the accepted proof algorithms. */
+export interface DpopChallenge extends BearerChallenge {
+  /** JWS algorithms accepted for proofs (`algs`). */
+  algorithms: readonly string[];
+}
+
+/** Builds a `WWW-Authenticate: DPoP …` value, with the grammar guarantees of {@link buildBearerChallenge}. */
+export function buildDpopChallenge(challenge: DpopChallenge): string {
+  const parameters = challengeParameters(challenge);
+  const algs = challenge.algorithms.filter((alg) => SCOPE_TOKEN.test(alg)).join(' ');
+  if (algs) parameters.push(`algs="${algs}"`);
+  return parameters.length > 0 ? `DPoP ${parameters.join(', ')}` : 'DPoP';
+}
+
+function challengeParameters(challenge: BearerChallenge): string[] {
   const parameters: string[] = [];
   if (challenge.error !== undefined) {
     const error = challenge.error.replace(NOT_NQCHAR, '');
@@ -36,7 +55,7 @@ export function buildBearerChallenge(challenge: BearerChallenge): string {
     // A URL is a quoted-string here (RFC 9728 §5.1); a URL we built never holds `"` or `\`, but drop them anyway.
     parameters.push(`resource_metadata="${challenge.resourceMetadataUrl.replace(NOT_NQCHAR, '')}"`);
   }
-  return parameters.length > 0 ? `Bearer ${parameters.join(', ')}` : 'Bearer';
+  return parameters;
 }
 
 /**

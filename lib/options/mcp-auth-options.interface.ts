@@ -136,6 +136,30 @@ export interface ProtectedResourceOptions {
    * `@McpPrompt()` and keep their `@RequireScopes()`; MCP-Nest's `@Tool()` + `@ToolScopes()` are read as they are.
    */
   mcp?: McpOperationsOptions;
+  /**
+   * DPoP (RFC 9449, MCP SEP-1932): sender-constrained tokens, usable only with proofs signed by the client's
+   * key. `'off'` (default): Bearer only. `'allowed'`: Bearer and DPoP. `'required'`: DPoP only. In every mode a
+   * token bound to a key (`cnf.jkt`) is accepted only with a valid proof for that key, never as Bearer.
+   */
+  dpop?: DpopMode | DpopOptions;
+}
+
+/** Which authorization schemes a resource accepts: `Bearer`, `DPoP`, or both. */
+export type DpopMode = 'off' | 'allowed' | 'required';
+
+/** DPoP policy of one protected resource. */
+export interface DpopOptions {
+  mode: DpopMode;
+  /** JWS algorithms accepted for proofs, asymmetric only. Default: the RS, PS and ES families, EdDSA and Ed25519. */
+  algorithms?: string[];
+  /** How far a proof's `iat` may lie from now, either way, in seconds. Default 300 (SEP-1932). */
+  proofMaxAgeSeconds?: number;
+  /**
+   * Require a server-provided nonce in proofs (RFC 9449 §8): `true` with a key of this process, or `{ secret }`
+   * shared by every instance (at least 32 characters), so a nonce from one is accepted by all. A nonce is valid
+   * for `lifetimeSeconds` (default 300).
+   */
+  nonce?: boolean | { secret: string; lifetimeSeconds?: number };
 }
 
 /**

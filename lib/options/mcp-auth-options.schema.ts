@@ -1,5 +1,6 @@
 // class-transformer's @Type reads design-time metadata, so the polyfill must be loaded before these classes.
 import 'reflect-metadata';
+import { DEFAULT_ALLOWED_ALGORITHMS } from '../mcp-auth.constants.js';
 import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -62,6 +63,52 @@ function IsStringList(validationOptions?: ValidationOptions): PropertyDecorator 
         validate: (value: unknown) =>
           Array.isArray(value) && value.every((item) => typeof item === 'string' && item.length > 0),
         defaultMessage: () => 'must be an array of non-empty strings',
+      },
+    },
+    validationOptions,
+  );
+}
+
+const DPOP_MODES = ['off', 'allowed', 'required'];
+const SYMMETRIC_OR_NONE = /^(none|HS\d+)$/i;
+
+/** Why a `dpop` option is invalid, or `undefined` when it is valid. */
+function dpopOptionProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') return DPOP_MODES.includes(value) ? undefined : `mode must be one of ${DPOP_MODES.join(', ')}`;
+  if (typeof value !== 'object' || value === null) return 'must be a mode or { mode, algorithms?, proofMaxAgeSeconds?, nonce? }';
+  const { mode, algorithms, proofMaxAgeSeconds, nonce } = value as Record<string, unknown>;
+  if (typeof mode !== 'string' || !DPOP_MODES.includes(mode)) return `mode must be one of ${DPOP_MODES.join(', ')}`;
+  if (algorithms !== undefined) {
+    const names: unknown[] = Array.isArray(algorithms) ? algorithms : [];
+    if (names.length === 0 || !names.every((alg) => typeof alg === 'string' && alg !== '')) {
+      return 'algorithms must be a non-empty array of JWS algorithm names';
+    }
+    const refused = (names as string[]).find((alg) => SYMMETRIC_OR_NONE.test(alg));
+    if (refused) return `algorithms may not hold ${refused}: a DPoP proof is signed with the client's private key`;
+    const unknown = (names as string[]).find((alg) => !(DEFAULT_ALLOWED_ALGORITHMS as readonly string[]).includes(alg));
+    if (unknown) return `algorithms: ${unknown} is not one of ${DEFAULT_ALLOWED_ALGORITHMS.join(', ')}`;
+  }
+  if (proofMaxAgeSeconds !== undefined && !(Number.isInteger(proofMaxAgeSeconds) && (proofMaxAgeSeconds as number) >= 1)) {
+    return 'proofMaxAgeSeconds must be a positive integer';
+  }
+  if (nonce !== undefined && typeof nonce !== 'boolean') {
+    const { secret, lifetimeSeconds } = (typeof nonce === 'object' && nonce !== null ? nonce : {}) as Record<string, unknown>;
+    if (typeof secret !== 'string' || secret.length < 32) return 'nonce.secret must be a string of at least 32 characters';
+    if (lifetimeSeconds !== undefined && !(Number.isInteger(lifetimeSeconds) && (lifetimeSeconds as number) >= 1)) {
+      return 'nonce.lifetimeSeconds must be a positive integer';
+    }
+  }
+  return undefined;
+}
+
+/** `'off' | 'allowed' | 'required'` or a {@link DpopOptions} object. */
+function IsDpopOption(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDpopOption',
+      validator: {
+        validate: (value: unknown) => dpopOptionProblem(value) === undefined,
+        defaultMessage: (args) => dpopOptionProblem(args?.value) ?? 'is invalid',
       },
     },
     validationOptions,
@@ -276,6 +323,10 @@ export class ProtectedResourceOptionsSchema {
   @ValidateNested()
   @Type(() => McpOperationsOptionsSchema)
   mcp?: McpOperationsOptionsSchema;
+
+  @IsOptional()
+  @IsDpopOption()
+  dpop?: unknown;
 }
 
 export class IntrospectionOptionsSchema {

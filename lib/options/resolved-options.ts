@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALLOWED_ALGORITHMS } from '../mcp-auth.constants.js';
 import { McpAuthOptionsError } from '../errors/invalid-options.error.js';
 import { protectedResourceMetadataPath, protectedResourceMetadataUrl } from '../protected-resource/metadata-url.js';
@@ -5,6 +6,8 @@ import { compileScopeHierarchy, type CompiledScopeHierarchy } from '../scopes/sc
 import type {
   AuthorizationServerOptions,
   DiscoveryOptions,
+  DpopMode,
+  DpopOptions,
   JwtVerificationOptions,
   McpAuthModuleOptions,
   ClaimsMapper,
@@ -36,6 +39,19 @@ export interface ResolvedProtectedResource {
   readonly introspectionIssuer?: string;
   /** Decides about issuers not in {@link issuers} at run time (tenants). */
   readonly issuerResolver?: IssuerResolver;
+  /** DPoP policy (RFC 9449), defaults applied. */
+  readonly dpop: ResolvedDpopPolicy;
+}
+
+/** A resource's DPoP policy with its defaults applied. */
+export interface ResolvedDpopPolicy {
+  readonly mode: DpopMode;
+  /** Proof algorithms accepted, asymmetric only. */
+  readonly algorithms: readonly string[];
+  /** How far a proof's `iat` may lie from now, either way. */
+  readonly proofMaxAgeSeconds: number;
+  /** Server-provided nonces, when required: the key that makes and checks them, and how long one lasts. */
+  readonly nonce?: { readonly secret: Uint8Array; readonly lifetimeSeconds: number };
 }
 
 /** What a server's metadata must offer, given how the resources that trust it verify tokens (D4). */
@@ -118,6 +134,7 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
       tokenFormat,
       introspectionIssuer: introspecting?.issuer,
       issuerResolver: resource.issuerResolver,
+      dpop: resolveDpopPolicy(resource.dpop),
     };
   });
 
@@ -168,5 +185,23 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
     allowInsecureHttp: options.allowInsecureHttp ?? false,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
     warnings,
+  };
+}
+
+/** DPoP is off unless a resource asks for it: it needs the public URL as resource identifier and a shared store. */
+function resolveDpopPolicy(option: DpopMode | DpopOptions | undefined): ResolvedDpopPolicy {
+  const options: DpopOptions = typeof option === 'string' ? { mode: option } : (option ?? { mode: 'off' });
+  const nonce = options.nonce;
+  return {
+    mode: options.mode,
+    algorithms: options.algorithms ?? [...DEFAULT_ALLOWED_ALGORITHMS],
+    proofMaxAgeSeconds: options.proofMaxAgeSeconds ?? 300,
+    nonce:
+      nonce === undefined || nonce === false
+        ? undefined
+        : nonce === true
+          ? // One process: a key of its own. Several instances share `secret` so that each accepts the others' nonces.
+            { secret: randomBytes(32), lifetimeSeconds: 300 }
+          : { secret: new TextEncoder().encode(nonce.secret), lifetimeSeconds: nonce.lifetimeSeconds ?? 300 },
   };
 }

@@ -32,7 +32,7 @@ export class ProtectedResourceMetadataRoutes implements OnModuleInit {
       return;
     }
     for (const resource of this.options.resources) {
-      const body = JSON.stringify(buildProtectedResourceMetadata(resource.options, resource.issuers));
+      const body = JSON.stringify(buildProtectedResourceMetadata(resource.options, resource.issuers, resource.dpop));
       adapter.get(resource.metadataPath, (_request: unknown, response: unknown) => {
         adapter.setHeader(response, 'Content-Type', 'application/json');
         adapter.setHeader(response, 'Cache-Control', CACHE_CONTROL);

@@ -32,6 +32,11 @@ export interface AuthInfo {
   principalId: string;
   /** `user` when a person is behind the token, `client` for `client_credentials` tokens (X4). */
   principalType: 'user' | 'client';
+  /**
+   * The RFC 7638 thumbprint of the key the token is bound to (`cnf.jkt`, RFC 9449): present exactly when the
+   * token is DPoP-bound, and then the request carried a valid proof signed by that key.
+   */
+  dpopThumbprint?: string;
   /** Every verified claim. */
   claims: Readonly<Record<string, unknown>>;
   /** Room for application data, as in the SDK's `AuthInfo`. */

@@ -58,6 +58,7 @@ export function authInfoFromClaims(
     audience: audienceFromClaims(claims),
     principalId: principalType === 'user' ? `${issuer}#sub:${subject}` : `${issuer}#client:${clientId}`,
     principalType,
+    ...dpopBinding(claims),
     claims,
   };
   return withHiddenToken(info, token);
@@ -69,6 +70,20 @@ export function withHiddenToken<T extends object>(info: T, token: string): T & {
     readonly token: string;
   };
 }
+
+/**
+ * The key a DPoP-bound token is bound to (RFC 9449 §6: `cnf.jkt`). A `jkt` that is not a thumbprint binds the
+ * token to no key at all: it can then never be used, neither as Bearer nor with a proof.
+ */
+function dpopBinding(claims: Readonly<Record<string, unknown>>): { dpopThumbprint?: string } {
+  const confirmation = claims.cnf;
+  if (typeof confirmation !== 'object' || confirmation === null || !('jkt' in confirmation)) return {};
+  const jkt = (confirmation as { jkt?: unknown }).jkt;
+  return { dpopThumbprint: typeof jkt === 'string' && /^[A-Za-z0-9_-]{43}$/.test(jkt) ? jkt : UNUSABLE_BINDING };
+}
+
+/** Matches no RFC 7638 SHA-256 thumbprint (43 base64url characters), so no proof's key ever fits it. */
+const UNUSABLE_BINDING = '(malformed cnf.jkt)';
 
 /** A claim that holds a non-empty string, else `undefined`. */
 export function stringClaim(value: unknown): string | undefined {

@@ -26,12 +26,24 @@ describe('parseAuthorizationHeader', () => {
     { why: 'a tab-only header', values: ['\t'] },
     { why: 'Basic credentials', values: ['Basic dXNlcjpwYXNz'] },
     { why: 'Basic alone', values: ['Basic'] },
-    { why: 'a DPoP scheme', values: [`DPoP ${JWT}`] },
+    { why: 'a scheme that only starts with DPoP', values: [`DPoPx ${JWT}`] },
     { why: 'Digest with params', values: ['Digest username="x", realm="y"'] },
     { why: 'a scheme that only starts with Bearer', values: [`Bearerx ${JWT}`] },
     { why: 'a scheme that ends with Bearer', values: [`XBearer ${JWT}`] },
   ])('C5: $why → absent (a bare challenge)', ({ values }) => {
     expect(parseAuthorizationHeader(values)).toEqual({ kind: 'absent' });
+  });
+
+  it.each([`DPoP ${JWT}`, `dpop ${JWT}`, `DPOP   ${JWT}`])('K1: %s → the DPoP-bound token (RFC 9449 §7.1; the scheme is case-insensitive)', (value) => {
+    expect(parseAuthorizationHeader([value])).toEqual({ kind: 'dpop', token: JWT });
+  });
+
+  it.each([
+    { value: 'DPoP', reason: 'The DPoP credentials are empty' },
+    { value: 'DPoP a b', reason: 'The DPoP-bound token is not token68 syntax' },
+    { value: `DPoP ${'a'.repeat(16 * 1024 + 1)}`, reason: 'The DPoP-bound token is too long' },
+  ])('K1: $value → malformed DPoP credentials', ({ value, reason }) => {
+    expect(parseAuthorizationHeader([value])).toEqual({ kind: 'malformed', reason });
   });
 
   it.each([
