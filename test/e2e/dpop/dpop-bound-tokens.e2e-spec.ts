@@ -136,7 +136,7 @@ describe.each(ADAPTERS)('DPoP-bound tokens end to end (%s)', (adapter) => {
       resource_metadata: `${new URL(app.resource('allowed')).origin}/.well-known/oauth-protected-resource/allowed`,
       algs: expect.stringContaining('ES256'),
     });
-    const stepped = await boundToken('allowed', challenges.DPoP!.scope!);
+    const stepped = await boundToken('allowed', challenges.DPoP!.scope);
     const written = await alice.call(app.resource('allowed'), stepped, { method: 'POST', body: '{}' });
     expect(written.status).toBe(201);
     expect(written.body).toMatchObject({ written: true, scopes: ['read:notes', 'write:notes'], dpopThumbprint: alice.thumbprint });
