@@ -112,6 +112,9 @@ export { AuthorizationServerDiscoveryError, type DiscoveryAttempt } from './erro
 
 /** Pure helpers, for applications that build their own HTTP layer. */
 export { buildBearerChallenge, buildDpopChallenge, type BearerChallenge, type DpopChallenge } from './http/www-authenticate.header.js';
+/** A `@nestjs/terminus` health indicator: each trusted authorization server, discovered and with working keys. */
+export { McpAuthHealthIndicator, type McpAuthHealthResult } from './health/mcp-auth-health.indicator.js';
+export type { AuthorizationServerHealth } from './health/authorization-server-health.js';
 /** Checks DPoP proofs (RFC 9449) for the guard: injectable into a guard of your own. */
 export { DpopRequestBinding, type TokenScheme } from './dpop/dpop-request-binding.js';
 export type { AccessTokenCredentials } from './guards/bearer-auth.guard.js';

@@ -15,6 +15,7 @@ import {
   storeProvider,
 } from './mcp-auth.providers.js';
 import { DpopRequestBinding } from './dpop/dpop-request-binding.js';
+import { McpAuthHealthIndicator } from './health/mcp-auth-health.indicator.js';
 import { McpOperationAccess } from './operations/mcp-operation-access.js';
 import { McpOperationCatalogue } from './operations/mcp-operation-catalogue.js';
 import { ProtectedResourceMetadataRoutes } from './protected-resource/protected-resource-metadata.routes.js';
@@ -58,6 +59,8 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpOperationAccess,
     // DPoP proofs (RFC 9449): checked against the request, bound to the token's key, used once (McpAuthStore).
     DpopRequestBinding,
+    // For @nestjs/terminus: the authorization servers' state, from what the guard already knows.
+    McpAuthHealthIndicator,
     ToolMethodEnforcer,
     ProtectedResourceMetadataRoutes,
     // Makes the verified caller current (McpAuthContext) in the handlers of routes that use BearerAuthGuard.
@@ -79,6 +82,7 @@ import { McpSdkTokenVerifier } from './verification/mcp-sdk-token-verifier.js';
     McpOperationCatalogue,
     McpOperationAccess,
     DpopRequestBinding,
+    McpAuthHealthIndicator,
   ],
 })
 export class McpAuthModule extends ConfigurableMcpAuthModule {}

@@ -87,6 +87,16 @@ export class AuthorizationServerRegistry {
     return this.awaitDiscovery(this.discover(issuer));
   }
 
+  /** Where discovery of each configured issuer stands, for health checks: never starts a discovery. */
+  discoveryStates(): Array<{ issuer: string; state: 'ready' | 'pending' | 'failed'; reason?: string; metadata?: Readonly<AuthorizationServerMetadata> }> {
+    return [...this.options.authorizationServers.keys()].map((issuer) => {
+      const entry = this.entries.get(issuer);
+      if (entry?.state === 'ready') return { issuer, state: 'ready', metadata: entry.server.metadata };
+      if (entry?.state === 'failed') return { issuer, state: 'failed', reason: entry.reason };
+      return { issuer, state: 'pending' };
+    });
+  }
+
   /** Discovered metadata of every issuer that is ready, for diagnostics and the verifier's key prefetch. */
   readyServers(): Array<[issuer: string, metadata: Readonly<AuthorizationServerMetadata>]> {
     const ready: Array<[string, Readonly<AuthorizationServerMetadata>]> = [];

@@ -83,7 +83,7 @@ export class BearerAuthGuard implements CanActivate {
     const request = this.getRequest(context);
     const resource = this.getResource(context, request);
     let required = this.getRequiredScopes(context);
-    let roles = this.getRequiredRoles(context);
+    const roles = this.getRequiredRoles(context);
     const operation = this.operations ? requestOperation(request, this.operations.forResource(resource)) : undefined;
     if (operation?.kind === 'header-mismatch') {
       const response = headerMismatchResponse(operation.id, operation.message);
@@ -92,9 +92,9 @@ export class BearerAuthGuard implements CanActivate {
     // `server/discover` by the resource's own choice (`mcp.publicDiscover`): nothing to authenticate.
     if (operation?.kind === 'public') return true;
     if (operation?.kind === 'requires') {
-      // C9: the challenge names everything this call needs, the route's scopes and the operation's.
+      // C9: the challenge names everything this call needs, the route's scopes and the operation's. An
+      // operation's roles stay with the tool (refused there as a tool error): no token a client could ask for helps.
       required = unionScopes(required, operation.requirements.scopes);
-      roles = unionScopes(roles, operation.requirements.roles);
     }
     let credentials: AccessTokenCredentials | undefined;
     let verified: MaybePromise<AuthInfo>;

@@ -10,7 +10,10 @@ export interface ResourceOperations {
   publicDiscover: boolean;
 }
 
-/** What the JSON-RPC content of a request asks of the guard, beyond the route's own requirements. */
+/**
+ * What the JSON-RPC content of a request asks of the guard, beyond the route's own requirements. Only scopes
+ * make an operation `requires`: they are what a client can step up to (roles are left to the tool itself).
+ */
 export type RequestOperation =
   | { kind: 'none' }
   | { kind: 'requires'; requirements: OperationRequirements }
@@ -38,5 +41,5 @@ export function requestOperation(request: HttpRequestLike, operations: ResourceO
   }
   if (operations.publicDiscover && calls.length === 1 && calls[0]!.method === 'server/discover') return PUBLIC;
   const requirements = operations.table.requirementsOf(calls);
-  return requirements.scopes.length === 0 && requirements.roles.length === 0 ? NONE : { kind: 'requires', requirements };
+  return requirements.scopes.length === 0 ? NONE : { kind: 'requires', requirements };
 }

@@ -32,6 +32,18 @@ interface KeySetEntry {
   resolved: Map<string, { key: KeyObject; generation: number }>;
   /** Bumped after every lookup that may have reloaded the set, invalidating everything resolved before. */
   generation: number;
+  /** How the last fetches of the set went, for health checks. */
+  health: Omit<KeySetHealth, 'fresh'>;
+}
+
+/** What is known about an issuer's key set without fetching it: for health checks. */
+export interface KeySetHealth {
+  /** When the set was last fetched successfully (ms since the epoch). */
+  lastFetchedAt?: number;
+  /** The last failed fetch, if it came after the last success. */
+  lastError?: { at: number; reason: string };
+  /** Whether the cached set is younger than `cacheMaxAgeSeconds`. */
+  fresh: boolean;
 }
 
 /**
@@ -72,13 +84,17 @@ export class IssuerKeySets {
     let resolved: Awaited<ReturnType<RemoteKeySet>>;
     try {
       resolved = await entry.resolver({ alg: header.alg, kid: header.kid });
-      if (mayReload) this.invalidateResolved(entry);
+      if (mayReload) {
+        this.invalidateResolved(entry);
+        entry.health = { lastFetchedAt: Date.now() };
+      }
     } catch (error) {
       if (mayReload) this.invalidateResolved(entry);
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
         throw new InvalidTokenFailure('No key of the issuer matches the token header');
       }
       entry.failedUntil = Date.now() + this.options.failureBackoffSeconds * 1000;
+      entry.health = { ...entry.health, lastError: { at: Date.now(), reason: describe(error) } };
       throw new AuthorizationServerUnavailableFailure(`The JWKS of ${issuer} could not be fetched (${describe(error)})`);
     }
     // jose picked the key by type and curve; the size (RSA ≥ 2048 bits) is checked here, once per key.
@@ -94,12 +110,21 @@ export class IssuerKeySets {
     const entry = this.entryFor(issuer, jwksUri);
     try {
       await entry.resolver.reload();
+      entry.health = { lastFetchedAt: Date.now() };
       return true;
-    } catch {
+    } catch (error) {
+      entry.health = { ...entry.health, lastError: { at: Date.now(), reason: describe(error) } };
       return false;
     } finally {
       this.invalidateResolved(entry);
     }
+  }
+
+  /** How the issuer's key set stands, from what the last fetches found; `undefined` before any use. Never fetches. */
+  health(issuer: string): KeySetHealth | undefined {
+    const entry = this.keySets.get(issuer);
+    if (!entry) return undefined;
+    return { ...entry.health, fresh: entry.resolver.fresh };
   }
 
   /** Forgets every remembered key: the set may have changed. */
@@ -116,6 +141,7 @@ export class IssuerKeySets {
         failedUntil: 0,
         resolved: new Map(),
         generation: 0,
+        health: {},
         resolver: createRemoteJWKSet(new URL(jwksUri), {
           timeoutDuration: this.options.timeoutMs,
           cooldownDuration: this.options.cooldownSeconds * 1000,

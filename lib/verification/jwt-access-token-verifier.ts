@@ -9,7 +9,7 @@ import type { ResolvedMcpAuthOptions, ResolvedProtectedResource } from '../optio
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { AuthInfo } from './auth-info.interface.js';
 import { decodeCompactJws, isCompactJws, type DecodedCompactJws } from './compact-jws.js';
-import { IssuerKeySets } from './issuer-key-sets.js';
+import { IssuerKeySets, type KeySetHealth } from './issuer-key-sets.js';
 import { verifyJwsSignature } from './jws-signature.js';
 import { validateJwtClaims } from './jwt-claims-validation.js';
 import { authInfoFromClaims } from './token-claims.js';
@@ -64,6 +64,16 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
       .readyServers()
       .filter(([issuer, metadata]) => metadata.jwks_uri !== undefined && this.options.metadataRequirements.get(issuer)?.jwks);
     await Promise.all(withKeys.map(([issuer, metadata]) => this.keySets.prefetch(issuer, metadata.jwks_uri!)));
+  }
+
+  /** How an issuer's keys stand, from the last fetches (never a request): for health checks. */
+  keySetHealth(issuer: string): KeySetHealth | undefined {
+    return this.keySets.health(issuer);
+  }
+
+  /** Refetches an issuer's keys now (a health check whose view is stale); whether it worked. */
+  refreshKeys(issuer: string, jwksUri: string): Promise<boolean> {
+    return this.keySets.prefetch(issuer, jwksUri);
   }
 
   async verify(token: string, resource: ResolvedProtectedResource): Promise<AuthInfo> {

@@ -229,14 +229,15 @@ describe.each(ADAPTERS)('MCP-Nest v2 server guarded by BearerAuthGuard on %s', (
     expect(await visibleTo('read:notes write:notes')).toEqual(['create-note', 'purge-notes', 'whoami']);
   });
 
-  it("C8, C9: MCP-Nest's step-up works off req.user: 403 insufficient_scope naming every scope and our metadata, before the tool runs", async () => {
+  it("C8, C9, O1: MCP-Nest's @ToolScopes is read by our guard: 403 insufficient_scope naming every scope and our metadata, before MCP-Nest runs", async () => {
     const { status, challenge, body } = await rpc(await token('read:notes'), 'tools/call', { name: 'create-note', arguments: { text: 'no' } });
     expect(status).toBe(403);
     const { params } = parseBearerChallenge(challenge);
     expect(params.error).toBe('insufficient_scope');
     expect(params.scope!.split(' ').sort()).toEqual(['read:notes', 'write:notes']);
     expect(params.resource_metadata).toBe(server.metadataUrl);
-    expect(body.error?.message).toBe("Tool 'create-note' requires scopes: read:notes, write:notes");
+    // Our answer (RFC 6750 JSON), not MCP-Nest's JSON-RPC error: the request never reached MCP-Nest.
+    expect(body).toMatchObject({ error: 'insufficient_scope' });
     expect(handlerRuns).toEqual([]);
   });
 
@@ -286,13 +287,10 @@ describe.each(ADAPTERS)('MCP-Nest v2 server guarded by BearerAuthGuard on %s', (
     expect(handlerRuns).toEqual(['audit-notes']);
   });
 
-  it('@RequireScopes() on an MCP-Nest tool handler refuses a caller without the scope before it runs, and lets notes:admin through', async () => {
+  it('O1: @RequireScopes() on an MCP-Nest tool handler gets the 403 step-up from our guard before it runs, and lets notes:admin through', async () => {
     const refused = await rpc(await token('read:notes write:notes'), 'tools/call', { name: 'purge-notes', arguments: {} });
-    expect(refused.status).toBe(200);
-    expect(refused.body.result).toEqual({
-      content: [{ type: 'text', text: 'NotesMcpTools.purgeNotes requires the scopes: notes:admin' }],
-      isError: true,
-    });
+    expect(refused.status).toBe(403);
+    expect(parseBearerChallenge(refused.challenge).params).toMatchObject({ error: 'insufficient_scope', scope: 'read:notes notes:admin' });
     expect(handlerRuns).toEqual([]);
 
     const allowed = await rpc(await token('notes:admin'), 'tools/call', { name: 'purge-notes', arguments: {} });
