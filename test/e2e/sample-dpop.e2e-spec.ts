@@ -6,7 +6,7 @@ import { startupBanner } from '../../sample/startup-banner.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
 import { dpopClient, type DPoPClient } from '../fixtures/dpop-client.js';
 import { ADAPTERS } from '../fixtures/http-app.js';
-import { challengesByScheme } from '../fixtures/www-authenticate-list.js';
+import { challengesByScheme } from '../fixtures/www-authenticate.js';
 
 // The sample and DPoP (MCP_DPOP): its embedded authorization server binds the tokens of a client that sends a
 // DPoP proof (openid-client 6 here), and /mcp takes them, a MCP tools/call sent through fetchProtectedResource.

@@ -7,8 +7,7 @@ import { sampleEnvironmentFrom } from '../../sample/sample.config.js';
 import { startupBanner } from '../../sample/startup-banner.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
 import { ADAPTERS_AND_MCP_SDKS } from '../fixtures/sample-mcp-sdks.js';
-import { parseBearerChallenge } from '../fixtures/www-authenticate.js';
-import { challengesByScheme } from '../fixtures/www-authenticate-list.js';
+import { challengesByScheme, parseBearerChallenge } from '../fixtures/www-authenticate.js';
 import type { Note } from '../../sample/notes/notes.store.js';
 
 // The runnable sample (design.md §3), started whole, embedded authorization server included, and driven

@@ -12,7 +12,7 @@ import { ADAPTERS } from '../../fixtures/http-app.js';
 import { startLoopbackServer, type LoopbackServer } from '../../fixtures/loopback-server.js';
 import { connectWithOAuth, DevLoginOAuthProvider, toolJson } from '../../fixtures/mcp-oauth-client.js';
 // The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
-import { bearerChallengeOf } from '../../fixtures/www-authenticate-list.js';
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 
 // A real browser: Debian's Chromium, driven by playwright-core (no downloaded browser). The MCP client is
 // the official SDK v2 client; when it sends the user to the authorization server, Chromium opens that URL,

@@ -9,7 +9,7 @@ import { bootstrapSample, type RunningSample } from '../../../sample/bootstrap.j
 import { authorizationCodeToken, clientCredentialsToken, fetchAuthorizationServerMetadata } from '../../fixtures/dev-authorization-server.helpers.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
 // The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
-import { bearerChallengeOf } from '../../fixtures/www-authenticate-list.js';
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 
 // The MCP Inspector against the sample. Its CLI is run for real, as a user runs it. Its page runs in a
 // browser on http://localhost:6274, so for that flow this suite checks what the browser needs from our

@@ -9,7 +9,7 @@ import { clientCredentialsToken, completeDevLogin } from '../../fixtures/dev-aut
 import { describeExchanges, DevLoginOAuthProvider, recordingFetch, toolJson, type RecordedExchange } from '../../fixtures/mcp-oauth-client.js';
 import { ADAPTERS_AND_MCP_SDKS } from '../../fixtures/sample-mcp-sdks.js';
 // The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
-import { bearerChallengeOf } from '../../fixtures/www-authenticate-list.js';
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 import type { Note } from '../../../sample/notes/notes.store.js';
 
 // The 1.x MCP TypeScript SDK client (@modelcontextprotocol/sdk), which most MCP hosts in the field still

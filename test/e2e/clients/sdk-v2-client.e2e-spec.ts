@@ -14,7 +14,7 @@ import {
 } from '../../fixtures/mcp-oauth-client.js';
 import { ADAPTERS_AND_MCP_SDKS } from '../../fixtures/sample-mcp-sdks.js';
 // The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
-import { bearerChallengeOf } from '../../fixtures/www-authenticate-list.js';
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 import type { Note } from '../../../sample/notes/notes.store.js';
 
 // The official MCP TypeScript SDK v2 client (@modelcontextprotocol/client) against the running sample and its

@@ -5,7 +5,7 @@ import { clientCredentialsToken } from '../../fixtures/dev-authorization-server.
 import { dpopOrigin, startDpopApp, startDpopAuthorizationServer, type DpopApp } from '../../fixtures/dpop-app.js';
 import { dpopClient, type DPoPClient } from '../../fixtures/dpop-client.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
-import { challengesByScheme } from '../../fixtures/www-authenticate-list.js';
+import { challengesByScheme } from '../../fixtures/www-authenticate.js';
 
 // DPoP-bound tokens from the real dev authorization server, used by openid-client 6 (fresh proof per
 // request through fetchProtectedResource) against a resource in 'allowed' mode: the binding is honoured

@@ -6,7 +6,7 @@ import { clientCredentialsToken } from '../../fixtures/dev-authorization-server.
 import { dpopOrigin, startDpopApp, startDpopAuthorizationServer, type DpopApp, type DpopResourcePath } from '../../fixtures/dpop-app.js';
 import { dpopClient, type DPoPClient } from '../../fixtures/dpop-client.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
-import { challengesByScheme } from '../../fixtures/www-authenticate-list.js';
+import { challengesByScheme } from '../../fixtures/www-authenticate.js';
 
 // The three DPoP modes as clients meet them: which scheme each accepts, the challenges of its 401s (K6), and
 // what its protected resource metadata says (P11): `dpop_signing_alg_values_supported` whenever DPoP is on,

@@ -6,7 +6,7 @@ import { clientCredentialsToken } from '../../fixtures/dev-authorization-server.
 import { dpopOrigin, startDpopApp, startDpopAuthorizationServer, type DpopApp } from '../../fixtures/dpop-app.js';
 import { dpopClient, type SentRequest } from '../../fixtures/dpop-client.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
-import { challengesByScheme } from '../../fixtures/www-authenticate-list.js';
+import { challengesByScheme } from '../../fixtures/www-authenticate.js';
 
 // K4: a resource with server-issued nonces (RFC 9449 §9). openid-client's fetchProtectedResource does what a
 // conforming client does on `use_dpop_nonce`: it retries once with the nonce, and keeps using the newest

@@ -5,7 +5,7 @@ import type { DevAuthorizationServer } from '../../../sample/auth-server/dev-aut
 import { dpopOrigin, startDpopApp, startDpopAuthorizationServer, type DpopApp } from '../../fixtures/dpop-app.js';
 import { dpopClient, type DPoPClient } from '../../fixtures/dpop-client.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
-import { challengesByScheme } from '../../fixtures/www-authenticate-list.js';
+import { challengesByScheme } from '../../fixtures/www-authenticate.js';
 
 // K2: a proof's iat must lie within ±300 s of the resource's clock (SEP-1932; proofMaxAgeSeconds' default).
 // The proofs come from openid-client itself, its clock set off with its own `clockSkew` setting, as a client

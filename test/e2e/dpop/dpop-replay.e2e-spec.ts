@@ -8,7 +8,7 @@ import { dpopOrigin, startDpopApp, startDpopAuthorizationServer, type DpopApp } 
 import { dpopClient, lastSentTo, resend, type DPoPClient } from '../../fixtures/dpop-client.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
 import { connectRedis, redisClient, startDisposableRedis, uniqueKeyPrefix, type DisposableRedis } from '../../fixtures/redis.js';
-import { challengesByScheme } from '../../fixtures/www-authenticate-list.js';
+import { challengesByScheme } from '../../fixtures/www-authenticate.js';
 
 // K7: a DPoP proof is good for one request. Its jti goes through McpAuthStore, so two replicas sharing a real
 // Redis (the one the test run started) refuse a proof replayed from one to the other; and when the store
