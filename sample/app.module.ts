@@ -32,11 +32,13 @@ export class AppModule {
           imports: [ConfigModule],
           inject: [ConfigService],
           useFactory: (config: ConfigService<SampleConfiguration, true>) => {
-            const { issuer, mcpResource, notesResource } = config.get(SAMPLE_CONFIG_KEY, { infer: true });
+            const { issuer, mcpResource, notesResource, mcpDpop } = config.get(SAMPLE_CONFIG_KEY, { infer: true });
             const scopesSupported = [...NOTES_SCOPES];
             return {
               protectedResources: [
-                { resource: mcpResource, authorizationServers: [issuer], scopesSupported, resourceName: 'Notes MCP server' },
+                // DPoP (MCP_DPOP): the embedded authorization server binds a token to the client's key when the
+                // token request carries a DPoP proof; `allowed` takes those and plain Bearer tokens alike.
+                { resource: mcpResource, authorizationServers: [issuer], scopesSupported, resourceName: 'Notes MCP server', dpop: mcpDpop },
                 { resource: notesResource, authorizationServers: [issuer], scopesSupported, resourceName: 'Notes REST API' },
               ],
             };

@@ -8,7 +8,17 @@ import { startDevAuthorizationServer, type DevAuthorizationServer } from './auth
 import { AppModule } from './app.module.js';
 import { mcpCorsOptions } from './mcp/mcp-cors.js';
 import { holdPort } from './port-holder.js';
-import { allowedOriginHostnames, DEFAULT_MCP_SDK, NOTES_SCOPES, resourceIdentifiers, type McpSdk, type SampleEnvironment, type SampleSettings } from './sample.config.js';
+import {
+  allowedOriginHostnames,
+  DEFAULT_MCP_DPOP,
+  DEFAULT_MCP_SDK,
+  NOTES_SCOPES,
+  resourceIdentifiers,
+  type McpSdk,
+  type SampleDpopMode,
+  type SampleEnvironment,
+  type SampleSettings,
+} from './sample.config.js';
 
 /** How to start the sample: the environment settings (ports may be 0) plus the HTTP adapter and logger. */
 export interface SampleOptions extends Partial<SampleEnvironment> {
@@ -26,6 +36,8 @@ export interface RunningSample {
   adapter: 'express' | 'fastify';
   /** The MCP TypeScript SDK whose server answers `/mcp`. */
   mcpSdk: McpSdk;
+  /** The DPoP mode of `/mcp`. */
+  mcpDpop: SampleDpopMode;
   /** Where the app listens, e.g. `http://127.0.0.1:3000`. */
   url: string;
   /** The MCP endpoint clients connect to: the MCP resource identifier. */
@@ -63,6 +75,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
     mcpResource: options.mcpResource,
     notesResource: options.notesResource,
     mcpSdk: options.mcpSdk ?? DEFAULT_MCP_SDK,
+    mcpDpop: options.mcpDpop ?? DEFAULT_MCP_DPOP,
   };
   const heldPort = await holdPort(environment.host, environment.port);
   const { mcpResource, notesResource } = resourceIdentifiers(environment, heldPort.port);
@@ -88,6 +101,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
       notesResource,
       allowedOriginHostnames: allowedOriginHostnames(mcpResource, notesResource),
       mcpSdk: environment.mcpSdk,
+      mcpDpop: environment.mcpDpop,
     };
 
     const nestApp = await NestFactory.create<INestApplication>(
@@ -108,6 +122,7 @@ export async function bootstrapSample(options: SampleOptions = {}): Promise<Runn
       app: nestApp,
       adapter,
       mcpSdk: environment.mcpSdk,
+      mcpDpop: environment.mcpDpop,
       url: originOf(environment.host, heldPort.port),
       mcpUrl: mcpResource,
       notesUrl: notesResource,

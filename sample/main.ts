@@ -5,7 +5,7 @@ import { sampleEnvironmentFrom } from './sample.config.js';
 import { exitOnShutdownSignals } from './shutdown-signals.js';
 
 // `npm start`: the notes MCP server, configured from the environment (HOST, PORT, AUTH_PORT,
-// MCP_AUTH_ISSUER, MCP_RESOURCE, NOTES_RESOURCE, MCP_SDK; see docs/sample.md).
+// MCP_AUTH_ISSUER, MCP_RESOURCE, NOTES_RESOURCE, MCP_SDK, MCP_DPOP; see docs/sample.md).
 
 let sample: RunningSample | undefined;
 // SIGINT / SIGTERM close the running app, and with it the embedded authorization server. Until it runs,

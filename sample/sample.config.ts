@@ -19,6 +19,8 @@ export interface SampleEnvironment {
   notesResource?: string;
   /** `MCP_SDK`, default `v2`: which MCP TypeScript SDK serves `/mcp`. */
   mcpSdk: McpSdk;
+  /** `MCP_DPOP`, default `allowed`: the DPoP mode (RFC 9449) of `/mcp`. */
+  mcpDpop: SampleDpopMode;
 }
 
 /** What the application module is configured with (served by `ConfigService` under {@link SAMPLE_CONFIG_KEY}). */
@@ -33,6 +35,8 @@ export interface SampleSettings {
   allowedOriginHostnames: string[];
   /** The MCP TypeScript SDK whose server answers `/mcp`. */
   mcpSdk: McpSdk;
+  /** Whether `/mcp` takes DPoP-bound tokens (`allowed`: Bearer or DPoP; `required`: DPoP only; `off`: Bearer only). */
+  mcpDpop: SampleDpopMode;
 }
 
 /** The `ConfigService` key holding the {@link SampleSettings}. */
@@ -52,6 +56,15 @@ export type McpSdk = (typeof MCP_SDKS)[number];
 /** The SDK serving `/mcp` when `MCP_SDK` is not set. */
 export const DEFAULT_MCP_SDK: McpSdk = 'v2';
 
+/**
+ * The DPoP modes `/mcp` can run in. `allowed` by default: DPoP-capable clients get sender-constrained tokens
+ * from the embedded server and use them, every other MCP client keeps working with Bearer tokens.
+ */
+export const SAMPLE_DPOP_MODES = ['allowed', 'required', 'off'] as const;
+export type SampleDpopMode = (typeof SAMPLE_DPOP_MODES)[number];
+/** The DPoP mode of `/mcp` when `MCP_DPOP` is not set. */
+export const DEFAULT_MCP_DPOP: SampleDpopMode = 'allowed';
+
 /** The scopes the sample's resources understand. */
 export const NOTES_SCOPES = ['read:notes', 'write:notes'] as const;
 
@@ -65,9 +78,10 @@ export function sampleEnvironmentFrom(env: NodeJS.ProcessEnv): SampleEnvironment
   const issuer = urlFrom(env, 'MCP_AUTH_ISSUER', problems);
   const mcpResource = urlFrom(env, 'MCP_RESOURCE', problems);
   const notesResource = urlFrom(env, 'NOTES_RESOURCE', problems);
-  const mcpSdk = mcpSdkFrom(env, 'MCP_SDK', problems);
+  const mcpSdk = oneOf(env, 'MCP_SDK', MCP_SDKS, DEFAULT_MCP_SDK, problems);
+  const mcpDpop = oneOf(env, 'MCP_DPOP', SAMPLE_DPOP_MODES, DEFAULT_MCP_DPOP, problems);
   if (problems.length > 0) throw new Error(`Invalid sample configuration:\n  - ${problems.join('\n  - ')}`);
-  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port, authPort, issuer, mcpResource, notesResource, mcpSdk };
+  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port, authPort, issuer, mcpResource, notesResource, mcpSdk, mcpDpop };
 }
 
 /** The resource identifiers for an app listening on `port`, unless the environment names them. */
@@ -101,16 +115,12 @@ function urlFrom(env: NodeJS.ProcessEnv, name: string, problems: string[]): stri
   return value;
 }
 
-function mcpSdkFrom(env: NodeJS.ProcessEnv, name: string, problems: string[]): McpSdk {
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T, problems: string[]): T {
   const value = nonEmpty(env[name]);
-  if (value === undefined) return DEFAULT_MCP_SDK;
-  if (isMcpSdk(value)) return value;
-  problems.push(`${name} must be one of ${MCP_SDKS.join(', ')}, got "${value}"`);
-  return DEFAULT_MCP_SDK;
-}
-
-function isMcpSdk(value: string): value is McpSdk {
-  return (MCP_SDKS as readonly string[]).includes(value);
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  problems.push(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
+  return fallback;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

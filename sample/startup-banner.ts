@@ -7,7 +7,7 @@ import type { RunningSample } from './bootstrap.js';
 export const MCP_INSPECTOR = { package: '@modelcontextprotocol/inspector', range: '^2', node: '22.19' } as const;
 
 /** What the banner tells: the parts of the running sample a user connects to. */
-export type BannerFacts = Pick<RunningSample, 'adapter' | 'mcpSdk' | 'mcpUrl' | 'notesUrl' | 'metadataUrls' | 'issuer' | 'devClient'>;
+export type BannerFacts = Pick<RunningSample, 'adapter' | 'mcpSdk' | 'mcpDpop' | 'mcpUrl' | 'notesUrl' | 'metadataUrls' | 'issuer' | 'devClient'>;
 
 type DevClient = NonNullable<RunningSample['devClient']>;
 
@@ -16,6 +16,13 @@ const TOKEN_SCOPES = 'read:notes write:notes';
 const READ_ACCESS_TOKEN = `node -p 'JSON.parse(fs.readFileSync(0)).access_token'`;
 const MCP_ACCEPT = 'application/json, text/event-stream';
 const WHOAMI_CALL = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{}}}';
+
+/** What `/mcp` accepts in each DPoP mode (MCP_DPOP), in a few words. */
+const DPOP_MODE_SUMMARY: Record<BannerFacts['mcpDpop'], string> = {
+  allowed: 'DPoP allowed: Bearer tokens, or DPoP-bound ones with a proof per request (MCP_DPOP=required|off)',
+  required: 'DPoP required: DPoP-bound tokens with a proof per request, no Bearer (MCP_DPOP)',
+  off: 'DPoP off: Bearer tokens only (MCP_DPOP)',
+};
 
 /**
  * What the sample prints once it listens: where to connect and how, readable in ten seconds, every command
@@ -30,6 +37,7 @@ export function startupBanner(sample: BannerFacts): string {
     `  Notes MCP server (nestjs-mcp-auth sample, ${sample.adapter}); Ctrl+C to stop.`,
     '',
     `  MCP endpoint   ${sample.mcpUrl}   (MCP SDK ${sample.mcpSdk}, Streamable HTTP; scope read:notes, create-note also write:notes)`,
+    `                 ${DPOP_MODE_SUMMARY[sample.mcpDpop]}`,
     `  REST API       ${sample.notesUrl}   (GET read:notes, POST write:notes)`,
     `  Metadata       ${sample.metadataUrls.mcp}`,
     `                 ${sample.metadataUrls.notes}`,
@@ -42,19 +50,35 @@ export function startupBanner(sample: BannerFacts): string {
       `  MCP Inspector  ${inspector}`,
       `                 → Add Servers › Add manually: transport streamable-http, URL ${sample.mcpUrl}; flip its switch; log in with any user name.`,
       '',
-      '  Try it with curl. A token is for one resource: MCP_TOKEN for /mcp, NOTES_TOKEN for /notes.',
-      ...mintTokenCommand('MCP_TOKEN', sample.mcpUrl, sample.issuer, devClient),
-      ...mintTokenCommand('NOTES_TOKEN', sample.notesUrl, sample.issuer, devClient),
-      `    curl -s ${shellWord(sample.notesUrl)} -H "Authorization: Bearer $NOTES_TOKEN"`,
-      `    curl -s ${shellWord(sample.mcpUrl)} -H "Authorization: Bearer $MCP_TOKEN" \\`,
-      `      -H 'Content-Type: application/json' -H ${shellWord(`Accept: ${MCP_ACCEPT}`)} \\`,
-      `      -d ${shellWord(WHOAMI_CALL)}`,
+      ...(sample.mcpDpop === 'required' ? curlNotesOnly(sample, devClient) : curlBoth(sample, devClient)),
     );
   } else {
     lines.push('', `  MCP Inspector  ${inspector}`, `                 → Add Servers › Add manually: transport streamable-http, URL ${sample.mcpUrl}; flip its switch; sign in at your issuer.`);
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** curl for both resources, with Bearer tokens (which /mcp takes unless MCP_DPOP=required). */
+function curlBoth(sample: BannerFacts, devClient: DevClient): string[] {
+  return [
+    '  Try it with curl. A token is for one resource: MCP_TOKEN for /mcp, NOTES_TOKEN for /notes.',
+    ...mintTokenCommand('MCP_TOKEN', sample.mcpUrl, sample.issuer, devClient),
+    ...mintTokenCommand('NOTES_TOKEN', sample.notesUrl, sample.issuer, devClient),
+    `    curl -s ${shellWord(sample.notesUrl)} -H "Authorization: Bearer $NOTES_TOKEN"`,
+    `    curl -s ${shellWord(sample.mcpUrl)} -H "Authorization: Bearer $MCP_TOKEN" \\`,
+    `      -H 'Content-Type: application/json' -H ${shellWord(`Accept: ${MCP_ACCEPT}`)} \\`,
+    `      -d ${shellWord(WHOAMI_CALL)}`,
+  ];
+}
+
+/** With MCP_DPOP=required curl can only reach /notes: a DPoP proof is a JWT signed per request, not a header to paste. */
+function curlNotesOnly(sample: BannerFacts, devClient: DevClient): string[] {
+  return [
+    '  Try /notes with curl; /mcp needs a DPoP client (docs/sample.md, DPoP):',
+    ...mintTokenCommand('NOTES_TOKEN', sample.notesUrl, sample.issuer, devClient),
+    `    curl -s ${shellWord(sample.notesUrl)} -H "Authorization: Bearer $NOTES_TOKEN"`,
+  ];
 }
 
 /** A client_credentials token request for one resource (RFC 8707), its access token stored in `variable`. */

@@ -45,6 +45,11 @@ export interface DevAuthorizationServerOptions {
   introspection?: boolean;
   /** More clients to register, e.g. a resource server that authenticates with `private_key_jwt`. */
   clients?: ClientMetadata[];
+  /**
+   * Require a server-issued `DPoP-Nonce` in the DPoP proofs of token requests (RFC 9449 §8). Default false.
+   * DPoP itself is always on: a token request with a `DPoP` proof gets a DPoP-bound token, one without a Bearer token.
+   */
+  dpopNonce?: boolean;
 }
 
 export interface DevAuthorizationServer {
@@ -62,8 +67,8 @@ const OAUTH_DISCOVERY_PATH = '/.well-known/oauth-authorization-server';
 /**
  * Starts an OAuth 2.1 authorization server for development and tests (oidc-provider on node:http):
  * discovery (OIDC and RFC 8414), JWKS, open dynamic registration, authorization code + PKCE with a
- * scriptable dev login, client_credentials, refresh tokens, and RFC 8707 resource indicators that
- * yield RFC 9068 JWT access tokens.
+ * scriptable dev login, client_credentials, refresh tokens, RFC 8707 resource indicators that
+ * yield RFC 9068 JWT access tokens, and RFC 9449 DPoP-bound tokens for clients that send a proof.
  */
 export async function startDevAuthorizationServer(
   options: DevAuthorizationServerOptions,
@@ -116,6 +121,7 @@ export async function startDevAuthorizationServer(
         devClient,
         introspection: options.introspection ?? false,
         extraClients: options.clients ?? [],
+        dpopNonce: options.dpopNonce ?? false,
         errors: oidcProvider.errors,
       }),
     );

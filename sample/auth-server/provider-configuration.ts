@@ -19,6 +19,8 @@ export interface ProviderConfigurationInput {
   introspection: boolean;
   /** Clients registered besides the dev client. */
   extraClients: readonly ClientMetadata[];
+  /** Require a server-issued nonce in DPoP proofs at the token endpoint (RFC 9449 §8). */
+  dpopNonce: boolean;
   errors: OidcProviderModule['errors'];
 }
 
@@ -41,7 +43,7 @@ const DAY_SECONDS = 24 * 60 * 60;
  * gives the behaviour the MCP authorization spec needs and keeps the server silent at run time.
  */
 export function buildProviderConfiguration(input: ProviderConfigurationInput): Configuration {
-  const { resources, accessTokenTtlSeconds, signingAlgorithm, signingJwk, devClient, introspection, extraClients, errors } = input;
+  const { resources, accessTokenTtlSeconds, signingAlgorithm, signingJwk, devClient, introspection, extraClients, dpopNonce, errors } = input;
   const byIdentifier = new Map(resources.map((resource) => [resource.identifier, resource]));
   const resourceScopes = [...new Set(resources.flatMap((resource) => resource.scopes))];
   const defaultResource = resources[0]?.identifier;
@@ -124,6 +126,18 @@ export function buildProviderConfiguration(input: ProviderConfigurationInput): C
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RFC 9449 DPoP (on by default in oidc-provider 9, stated here because the sample relies on it): a token
+      // request carrying a `DPoP` proof gets a `token_type: DPoP` access token bound to the proof's key
+      // (`cnf.jkt` in the JWT, and in the introspection response of an opaque token); a request without one
+      // gets a plain Bearer token, unless the client registered `dpop_bound_access_tokens: true`. Proof
+      // algorithms: oidc-provider's default `dPoPSigningAlgValues` (ES256, Ed25519, EdDSA). Replayed proofs are
+      // refused. A nonce is opt-in: required, it makes every client's first token request a `use_dpop_nonce`
+      // round trip, which tests of that round trip want and nothing else does.
+      dPoP: {
+        enabled: true,
+        allowReplay: false,
+        ...(dpopNonce ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}),
+      },
       // A resource server asks about opaque tokens with its own confidential client; public clients may not.
       introspection: { enabled: introspection, allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none' },
       revocation: { enabled: introspection, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },

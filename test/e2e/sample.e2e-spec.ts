@@ -7,7 +7,7 @@ import { sampleEnvironmentFrom } from '../../sample/sample.config.js';
 import { startupBanner } from '../../sample/startup-banner.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
 import { ADAPTERS_AND_MCP_SDKS } from '../fixtures/sample-mcp-sdks.js';
-import { parseBearerChallenge } from '../fixtures/www-authenticate.js';
+import { challengesByScheme, parseBearerChallenge } from '../fixtures/www-authenticate.js';
 import type { Note } from '../../sample/notes/notes.store.js';
 
 // The runnable sample (design.md §3), started whole, embedded authorization server included, and driven
@@ -18,7 +18,7 @@ const MCP_ACCEPT = 'application/json, text/event-stream';
 
 describe('sample configuration', () => {
   it('reads the design.md §3 defaults from an empty environment', () => {
-    expect(sampleEnvironmentFrom({})).toEqual({ host: '127.0.0.1', port: 3000, authPort: 3001, mcpSdk: 'v2' });
+    expect(sampleEnvironmentFrom({})).toEqual({ host: '127.0.0.1', port: 3000, authPort: 3001, mcpSdk: 'v2', mcpDpop: 'allowed' });
   });
 
   it('reads every variable', () => {
@@ -30,6 +30,7 @@ describe('sample configuration', () => {
       MCP_RESOURCE: 'https://api.example/mcp',
       NOTES_RESOURCE: 'https://api.example/notes',
       MCP_SDK: 'v1',
+      MCP_DPOP: 'required',
     });
     expect(environment).toEqual({
       host: '0.0.0.0',
@@ -39,12 +40,13 @@ describe('sample configuration', () => {
       mcpResource: 'https://api.example/mcp',
       notesResource: 'https://api.example/notes',
       mcpSdk: 'v1',
+      mcpDpop: 'required',
     });
   });
 
   it('names every malformed variable', () => {
-    expect(() => sampleEnvironmentFrom({ PORT: 'http', AUTH_PORT: '70000', MCP_RESOURCE: 'not a url', MCP_SDK: 'v3' })).toThrow(
-      /PORT must be a port number.*"http"[\s\S]*AUTH_PORT must be a port number.*"70000"[\s\S]*MCP_RESOURCE must be an http\(s\) URL[\s\S]*MCP_SDK must be one of v2, v1, got "v3"/,
+    expect(() => sampleEnvironmentFrom({ PORT: 'http', AUTH_PORT: '70000', MCP_RESOURCE: 'not a url', MCP_SDK: 'v3', MCP_DPOP: 'yes' })).toThrow(
+      /PORT must be a port number.*"http"[\s\S]*AUTH_PORT must be a port number.*"70000"[\s\S]*MCP_RESOURCE must be an http\(s\) URL[\s\S]*MCP_SDK must be one of v2, v1, got "v3"[\s\S]*MCP_DPOP must be one of allowed, required, off, got "yes"/,
     );
   });
 });
@@ -158,8 +160,11 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('sample on %s, MCP SDK %s', (adapter, mcpSd
     it('C1-C5: answers a request without a token with 401 and a challenge pointing at the MCP metadata', async () => {
       const response = await postMcp({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
       expect(response.status).toBe(401);
-      const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
-      expect(challenge.params).toEqual({ resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes' });
+      // MCP_DPOP=allowed (the default): a Bearer and a DPoP challenge, either scheme will do (RFC 9449 §7.1).
+      expect(challengesByScheme(response.headers.get('www-authenticate'))).toEqual({
+        Bearer: { resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes' },
+        DPoP: { resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes', algs: expect.stringContaining('ES256') as string },
+      });
     });
 
     it(`is served by MCP SDK ${mcpSdk}: initialize names it in serverInfo`, async () => {
@@ -238,9 +243,9 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('sample on %s, MCP SDK %s', (adapter, mcpSd
       const notesToken = await token(sample.notesUrl, 'read:notes write:notes');
       const response = await postMcp({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { authorization: `Bearer ${notesToken}` });
       expect(response.status).toBe(401);
-      const challenge = parseBearerChallenge(response.headers.get('www-authenticate'));
-      expect(challenge.params.error).toBe('invalid_token');
-      expect(challenge.params.resource_metadata).toBe(sample.metadataUrls.mcp);
+      const challenge = challengesByScheme(response.headers.get('www-authenticate')).Bearer!;
+      expect(challenge.error).toBe('invalid_token');
+      expect(challenge.resource_metadata).toBe(sample.metadataUrls.mcp);
     });
 
     it('answers GET and DELETE with 405 and a JSON-RPC error: the server is stateless', async () => {

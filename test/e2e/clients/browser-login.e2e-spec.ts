@@ -11,7 +11,8 @@ import { clientCredentialsToken } from '../../fixtures/dev-authorization-server.
 import { ADAPTERS } from '../../fixtures/http-app.js';
 import { startLoopbackServer, type LoopbackServer } from '../../fixtures/loopback-server.js';
 import { connectWithOAuth, DevLoginOAuthProvider, toolJson } from '../../fixtures/mcp-oauth-client.js';
-import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
+// The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 
 // A real browser: Debian's Chromium, driven by playwright-core (no downloaded browser). The MCP client is
 // the official SDK v2 client; when it sends the user to the authorization server, Chromium opens that URL,
@@ -170,13 +171,13 @@ describe.each(ADAPTERS)('a person in Chromium, with the sample on %s', (adapter)
 
       expect(page.url()).toBe(`${pageOrigin}/`);
       expect(seen.unauthorized.status).toBe(401);
-      expect(parseBearerChallenge(seen.unauthorized.challenge).params).toEqual({ resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes' });
+      expect(bearerChallengeOf(seen.unauthorized.challenge).params).toEqual({ resource_metadata: sample.metadataUrls.mcp, scope: 'read:notes' });
       expect(seen.prm).toMatchObject({ resource: sample.mcpUrl, authorization_servers: [sample.issuer] });
       expect(seen.asIssuer).toBe(sample.issuer);
       expect(seen.registration).toEqual({ status: 201, hasClientId: true });
       expect(seen.toolNames).toEqual(['create-note', 'list-notes', 'whoami']);
       expect(seen.forbidden.status).toBe(403);
-      expect(parseBearerChallenge(seen.forbidden.challenge).params).toMatchObject({ error: 'insufficient_scope', resource_metadata: sample.metadataUrls.mcp });
+      expect(bearerChallengeOf(seen.forbidden.challenge).params).toMatchObject({ error: 'insufficient_scope', resource_metadata: sample.metadataUrls.mcp });
     } finally {
       await page.close();
       await pageServer.close();

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapSample, type RunningSample } from '../../../sample/bootstrap.js';
 import { authorizationCodeToken, clientCredentialsToken, fetchAuthorizationServerMetadata } from '../../fixtures/dev-authorization-server.helpers.js';
 import { ADAPTERS } from '../../fixtures/http-app.js';
-import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
+// The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 
 // The MCP Inspector against the sample. Its CLI is run for real, as a user runs it. Its page runs in a
 // browser on http://localhost:6274, so for that flow this suite checks what the browser needs from our
@@ -142,7 +143,7 @@ describe.each(ADAPTERS)('MCP Inspector against the sample on %s', (adapter) => {
       expect(response.status).toBe(401);
       expect(response.headers.get('access-control-allow-origin')).toBe(INSPECTOR_ORIGIN);
       expect(allowed(response, 'access-control-expose-headers')).toContain('www-authenticate');
-      expect(parseBearerChallenge(response.headers.get('www-authenticate')).params).toEqual({
+      expect(bearerChallengeOf(response.headers.get('www-authenticate')).params).toEqual({
         resource_metadata: sample.metadataUrls.mcp,
         scope: 'read:notes',
       });
@@ -157,7 +158,7 @@ describe.each(ADAPTERS)('MCP Inspector against the sample on %s', (adapter) => {
       expect(response.status).toBe(403);
       expect(response.headers.get('access-control-allow-origin')).toBe(INSPECTOR_ORIGIN);
       expect(allowed(response, 'access-control-expose-headers')).toContain('www-authenticate');
-      expect(parseBearerChallenge(response.headers.get('www-authenticate')).params).toMatchObject({
+      expect(bearerChallengeOf(response.headers.get('www-authenticate')).params).toMatchObject({
         error: 'insufficient_scope',
         resource_metadata: sample.metadataUrls.mcp,
       });

@@ -8,7 +8,8 @@ import { bootstrapSample, type RunningSample } from '../../../sample/bootstrap.j
 import { clientCredentialsToken, completeDevLogin } from '../../fixtures/dev-authorization-server.helpers.js';
 import { describeExchanges, DevLoginOAuthProvider, recordingFetch, toolJson, type RecordedExchange } from '../../fixtures/mcp-oauth-client.js';
 import { ADAPTERS_AND_MCP_SDKS } from '../../fixtures/sample-mcp-sdks.js';
-import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
+// The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 import type { Note } from '../../../sample/notes/notes.store.js';
 
 // The 1.x MCP TypeScript SDK client (@modelcontextprotocol/sdk), which most MCP hosts in the field still
@@ -73,7 +74,7 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('MCP SDK v1 client against the sample on %s
       'POST AS/reg → 201',
       'POST AS/token → 200',
     ]);
-    expect(parseBearerChallenge(exchanges[0]!.wwwAuthenticate).params).toEqual({
+    expect(bearerChallengeOf(exchanges[0]!.wwwAuthenticate).params).toEqual({
       resource_metadata: sample.metadataUrls.mcp,
       scope: 'read:notes',
     });
@@ -127,7 +128,7 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('MCP SDK v1 client against the sample on %s
       await expect(createNote()).rejects.toBeInstanceOf(UnauthorizedError);
       const refused = withoutStreamProbe(recorded.take());
       expect(described(refused)).toEqual(['POST MCP/mcp → 403']); // discovery is not repeated
-      const challenge = parseBearerChallenge(refused[0]!.wwwAuthenticate);
+      const challenge = bearerChallengeOf(refused[0]!.wwwAuthenticate);
       expect(challenge.params.error).toBe('insufficient_scope');
       expect(challenge.params.scope!.split(' ').sort()).toEqual(['read:notes', 'write:notes']);
       expect(challenge.params.resource_metadata).toBe(sample.metadataUrls.mcp);

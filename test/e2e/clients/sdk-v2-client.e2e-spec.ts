@@ -13,7 +13,8 @@ import {
   type RecordedExchange,
 } from '../../fixtures/mcp-oauth-client.js';
 import { ADAPTERS_AND_MCP_SDKS } from '../../fixtures/sample-mcp-sdks.js';
-import { parseBearerChallenge } from '../../fixtures/www-authenticate.js';
+// The sample's /mcp allows DPoP (MCP_DPOP=allowed): its 401s carry a DPoP challenge beside the Bearer one.
+import { bearerChallengeOf } from '../../fixtures/www-authenticate.js';
 import type { Note } from '../../../sample/notes/notes.store.js';
 
 // The official MCP TypeScript SDK v2 client (@modelcontextprotocol/client) against the running sample and its
@@ -73,7 +74,7 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('official MCP SDK v2 client against the sam
         'POST MCP/mcp → 202', // notifications/initialized
       ]);
       expect(exchanges[0]!.authorization).toBeUndefined();
-      expect(parseBearerChallenge(exchanges[0]!.wwwAuthenticate).params).toEqual({
+      expect(bearerChallengeOf(exchanges[0]!.wwwAuthenticate).params).toEqual({
         resource_metadata: sample.metadataUrls.mcp,
         scope: 'read:notes',
       });
@@ -127,7 +128,7 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('official MCP SDK v2 client against the sam
       await expect(createNote()).rejects.toBeInstanceOf(UnauthorizedError);
       const refused = withoutStreamProbe(recorded.take());
       expect(described(refused)).toEqual(['POST MCP/mcp → 403']);
-      const challenge = parseBearerChallenge(refused[0]!.wwwAuthenticate);
+      const challenge = bearerChallengeOf(refused[0]!.wwwAuthenticate);
       expect(challenge.params.error).toBe('insufficient_scope');
       expect(challenge.params.scope!.split(' ').sort()).toEqual(['read:notes', 'write:notes']);
       expect(challenge.params.resource_metadata).toBe(sample.metadataUrls.mcp);
@@ -227,7 +228,7 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('official MCP SDK v2 client against the sam
     try {
       const [refused] = recorded.exchanges;
       expect(refused).toMatchObject({ method: 'POST', url: sample.mcpUrl, status: 401, authorization: 'Bearer' });
-      const challenge = parseBearerChallenge(refused!.wwwAuthenticate);
+      const challenge = bearerChallengeOf(refused!.wwwAuthenticate);
       expect(challenge.params.error).toBe('invalid_token');
       expect(challenge.params.resource_metadata).toBe(sample.metadataUrls.mcp);
 
@@ -269,7 +270,7 @@ describe.each(ADAPTERS_AND_MCP_SDKS)('official MCP SDK v2 client against the sam
               body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
             });
             expect(response.status).toBe(401);
-            expect(parseBearerChallenge(response.headers.get('www-authenticate')).params.error).toBe('invalid_token');
+            expect(bearerChallengeOf(response.headers.get('www-authenticate')).params.error).toBe('invalid_token');
           },
           { timeout: 20_000, interval: 500 },
         );
