@@ -93,6 +93,12 @@ describe.each(ADAPTERS)('DPoP proofs (%s)', (adapter) => {
     expect(answer.challenges[1]!.params.error).toBeUndefined();
   });
 
+  it('K3: a token bound some other way (mTLS cnf.x5t#S256) is usable neither as Bearer nor with a proof', async () => {
+    const token = await signAccessToken(signingKey, { issuer: as.issuer, audience: RESOURCE, claims: { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } } });
+    expect((await call(allowed, [['authorization', `Bearer ${token}`]])).status).toBe(401);
+    expectInvalidProof(await withProof(allowed, token));
+  });
+
   it('K1: an unbound token is fine as Bearer, but not with the DPoP scheme', async () => {
     const token = await bearerToken();
     expect((await call(allowed, [['authorization', `Bearer ${token}`]])).status).toBe(200);
