@@ -40,6 +40,19 @@ export class BoundedTtlMap<K, V> {
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
   }
 
+  /**
+   * Stores a value only if it fits without pushing out a live entry: for one-time markers, which must be
+   * remembered for their whole TTL or not at all. Expired entries make room; `false` when none does.
+   */
+  setUnlessFull(key: K, value: V, ttlMs: number): boolean {
+    if (ttlMs <= 0) return true;
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.dropExpired();
+    if (this.entries.size >= this.maxEntries) return false;
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    return true;
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }
@@ -52,6 +65,12 @@ export class BoundedTtlMap<K, V> {
   *values(): IterableIterator<V> {
     const now = this.now();
     for (const entry of this.entries.values()) if (now < entry.expiresAt) yield entry.value;
+  }
+
+  /** Drops every expired entry. */
+  private dropExpired(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (now >= entry.expiresAt) this.entries.delete(key);
   }
 
   /** Drops an expired entry if the oldest few hold one, else the least recently used. */

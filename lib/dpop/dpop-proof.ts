@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import type { BoundedTtlMap } from '../common/bounded-ttl-map.js';
 import { InvalidDpopProofFailure, UseDpopNonceFailure } from '../errors/authentication-failures.js';
 import { decodeCompactJws, isCompactJws } from '../verification/compact-jws.js';
 import { keyFitsAlgorithm, verifyJwsSignature } from '../verification/jws-signature.js';
@@ -20,6 +21,11 @@ export interface DpopProofExpectations {
   maxAgeSeconds: number;
   /** When the server requires nonces: whether a proof's `nonce` is a valid one. */
   isValidNonce?: (nonce: unknown) => boolean;
+  /**
+   * Public keys already imported, by RFC 7638 thumbprint (which fixes the key material): a client signs many
+   * proofs with one key, and importing a JWK costs as much as checking the signature it makes.
+   */
+  keys?: BoundedTtlMap<string, KeyObject>;
 }
 
 /** A proof that passed every check but replay, which needs the shared store. */
@@ -32,6 +38,8 @@ export interface CheckedDpopProof {
 /** Longer than any honest proof (a header with an RSA-4096 JWK, a few claims); refused before decoding. */
 export const MAX_PROOF_LENGTH = 8 * 1024;
 const MAX_JTI_LENGTH = 256;
+/** How long an imported proof key is kept after its last use. */
+const KEY_CACHE_TTL_MS = 10 * 60 * 1000;
 // RFC 7517 / 7518: members only a private (or symmetric) key has. A proof carrying one leaks the key.
 const PRIVATE_KEY_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -53,8 +61,11 @@ export async function checkDpopProof(proof: string, expected: DpopProofExpectati
   const jwk = header.jwk;
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw invalid('The DPoP proof has no jwk header');
   if (PRIVATE_KEY_MEMBERS.some((member) => Object.hasOwn(jwk, member))) throw invalid('The DPoP proof jwk is not a public key');
-  const key = publicKeyOf(jwk as Record<string, unknown>);
+  const thumbprint = jwkThumbprint(jwk as Record<string, unknown>);
+  if (!thumbprint) throw invalid('The DPoP proof jwk has no thumbprint');
+  const key = expected.keys?.get(thumbprint) ?? publicKeyOf(jwk as Record<string, unknown>);
   if (!key || !keyFitsAlgorithm(header.alg, key)) throw invalid('The DPoP proof jwk does not fit its alg');
+  expected.keys?.set(thumbprint, key, KEY_CACHE_TTL_MS);
   if (!(await verifyJwsSignature(header.alg, key, decoded.signingInput, decoded.signature))) {
     throw invalid('The DPoP proof signature is invalid');
   }
@@ -70,8 +81,6 @@ export async function checkDpopProof(proof: string, expected: DpopProofExpectati
     throw new UseDpopNonceFailure('The DPoP proof lacks a valid server nonce');
   }
 
-  const thumbprint = jwkThumbprint(jwk as Record<string, unknown>);
-  if (!thumbprint) throw invalid('The DPoP proof jwk has no thumbprint');
   return { thumbprint, jti };
 }
 

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { BoundedTtlMap } from '../common/bounded-ttl-map.js';
 import { InvalidDpopProofFailure, InvalidTokenFailure } from '../errors/authentication-failures.js';
 import { headerValues, requestMethod, requestPath, type HttpRequestLike } from '../http/request-access.js';
 import type { DpopMode } from '../options/mcp-auth-options.interface.js';
@@ -31,6 +33,8 @@ export function refuseBoundTokenAsBearer(auth: AuthInfo): void {
 @Injectable()
 export class DpopRequestBinding {
   private readonly nonces = new WeakMap<ResolvedProtectedResource, DpopNonces>();
+  // Clients sign every proof with one key: it is imported once, not per request (bounded: keys are client-chosen).
+  private readonly keys = new BoundedTtlMap<string, KeyObject>(10_000);
 
   constructor(private readonly store: McpAuthStore) {}
 
@@ -62,6 +66,7 @@ export class DpopRequestBinding {
       nowSeconds,
       maxAgeSeconds: policy.proofMaxAgeSeconds,
       isValidNonce: nonces && ((nonce) => nonces.isValid(nonce, nowSeconds)),
+      keys: this.keys,
     });
     if (auth.dpopThumbprint === undefined) throw new InvalidTokenFailure('The access token presented with the DPoP scheme is not DPoP-bound');
     if (proof.thumbprint !== auth.dpopThumbprint) throw new InvalidDpopProofFailure('The DPoP proof is signed by another key than the token is bound to');

@@ -31,6 +31,20 @@ describe('InMemoryMcpAuthStore', () => {
     expect(await store.get('b')).toBeUndefined();
     expect(store.size).toBe(2);
   });
+
+  it('K7: never pushes a live one-time marker out, by caching or by more markers; full, it refuses (a 503 upstream)', async () => {
+    let now = 1_000;
+    const store = new InMemoryMcpAuthStore({ maxEntries: 2, maxMarkers: 2, now: () => now });
+    expect(await store.setIfAbsent('jti-1', '1', 1_000)).toBe(true);
+    expect(await store.setIfAbsent('jti-2', '1', 1_000)).toBe(true);
+    for (const key of ['c1', 'c2', 'c3']) await store.set(key, 'cached', 60_000);
+    await expect(store.setIfAbsent('jti-3', '1', 1_000)).rejects.toThrow(/maxMarkers/);
+    // Both markers are still there: a replay of either is still refused.
+    expect(await store.setIfAbsent('jti-1', '1', 1_000)).toBe(false);
+    expect(await store.setIfAbsent('jti-2', '1', 1_000)).toBe(false);
+    now += 1_000;
+    expect(await store.setIfAbsent('jti-3', '1', 1_000)).toBe(true);
+  });
 });
 
 describe('BoundedTtlMap', () => {
