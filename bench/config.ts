@@ -22,6 +22,11 @@ export interface BenchConfig {
   /** BENCH_MICRO_ROUNDS / BENCH_MICRO_BATCH: micro-benchmark rounds and verifications per contender and round. */
   microRounds: number;
   microBatch: number;
+  /**
+   * BENCH_DPOP_INLINE=1: the DPoP variant's load generator signs each proof as it builds the request instead
+   * of taking it from a pool signed before the load, to see what that costs the load generator.
+   */
+  dpopInline: boolean;
   /** BENCH_VARIANTS: comma-separated variant ids to load-test (default: all). */
   variants: string[] | undefined;
   /** BENCH_SKIP: comma-separated phases to skip (load, bootstrap, micro, memory). */
@@ -45,6 +50,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     bootRounds: positiveInteger(env, 'BENCH_BOOT_ROUNDS', 3),
     microRounds: positiveInteger(env, 'BENCH_MICRO_ROUNDS', 5),
     microBatch: positiveInteger(env, 'BENCH_MICRO_BATCH', 2_000),
+    dpopInline: env.BENCH_DPOP_INLINE === '1' || env.BENCH_DPOP_INLINE === 'true',
     variants: list(env.BENCH_VARIANTS),
     skip: new Set(list(env.BENCH_SKIP) ?? []),
     outName: outName(env.BENCH_OUT),

@@ -7,6 +7,11 @@ export interface LoadOptions {
   durationSeconds: number;
   /** The bearer token of the next request; called once per request (autocannon's per-request setup). */
   nextToken: () => string;
+  /**
+   * With a DPoP-bound token: the proof of the next request, called once per request as well. The token then
+   * goes as `Authorization: DPoP <token>` with the proof in the `DPoP` header (RFC 9449 §7.1).
+   */
+  nextProof?: () => string;
 }
 
 export interface LoadResult {
@@ -35,6 +40,10 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let requestsBuilt = 0;
   const latencies: number[] = [];
+  const { nextToken, nextProof } = options;
+  const credentials: () => Record<string, string> = nextProof
+    ? () => ({ authorization: `DPoP ${nextToken()}`, dpop: nextProof() })
+    : () => ({ authorization: `Bearer ${nextToken()}` });
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -47,7 +56,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             method: 'GET',
             setupRequest: (request) => {
               requestsBuilt++;
-              return { ...request, headers: { ...request.headers, authorization: `Bearer ${options.nextToken()}` } };
+              return { ...request, headers: { ...request.headers, ...credentials() } };
             },
           },
         ],

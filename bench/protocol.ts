@@ -3,6 +3,13 @@ import type { RouteName } from './variants.js';
 /** The resource every route protects; the audience of every token. A name, never resolved. */
 export const BENCH_RESOURCE = 'https://mcp.bench.test/mcp';
 
+/**
+ * The resource of the DPoP route, a second one on the same origin so that the others keep the library default
+ * (`dpop: 'off'`). Its identifier is the route's URL: the `htu` every proof names (the guard builds it from this
+ * origin and the request path, never from `Host`).
+ */
+export const BENCH_DPOP_RESOURCE = 'https://mcp.bench.test/dpop/mcp';
+
 /** The scope every protected route requires; every valid bench token carries it. */
 export const BENCH_SCOPE = 'read:notes';
 

@@ -4,20 +4,24 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientCredentialsToken } from '../test/fixtures/dev-authorization-server.helpers.js';
 import { BenchAuthorizationServers } from './authorization-servers.js';
+import { DPOP_PROOF_MAX_AGE_SECONDS } from './bench-module-options.js';
 import { BenchChild } from './child-process.js';
 import { readBenchConfig, type BenchConfig } from './config.js';
+import { dpopPreflightCases } from './dpop-preflight.js';
+import { DpopProofPool } from './dpop-proof-pool.js';
+import { DpopProofSigner } from './dpop-proofs.js';
 import { runLoad, type LoadResult } from './load.js';
 import { CHILD_SCRIPTS, PACKAGE_ROOT, RESULTS_DIR } from './paths.js';
 import { summarizeCpuProfile } from './profile/cpu-profile-summary.js';
 import { renderProfileMarkdown, type ProfileSection } from './profile/profile-report.js';
-import { BENCH_RESOURCE, BENCH_SCOPE, type ServerConfig } from './protocol.js';
+import { BENCH_DPOP_RESOURCE, BENCH_RESOURCE, BENCH_SCOPE, type ServerConfig } from './protocol.js';
 import { ratioChartSvg } from './report/chart.js';
 import { machineInfo, packageVersions } from './report/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPhase, VariantSummary } from './report/results.js';
-import { BenchServer, getOnce } from './server-process.js';
+import { BenchServer, getOnce, getOnceWithHeaders } from './server-process.js';
 import { median, minMax } from './stats.js';
-import { keyFileOf, mintAccessToken, mintRefusedTokens, mintTokenPool } from './tokens.js';
+import { keyFileOf, mintAccessToken, mintDpopBoundToken, mintRefusedTokens, mintTokenPool } from './tokens.js';
 import { ROUTES, selectVariants, VARIANTS, type RouteName, type Variant } from './variants.js';
 import type { MemoryConfig, MemoryMessage } from './verifier/memory.js';
 import type { MicroConfig, MicroMessage } from './verifier/micro-benchmark.js';
@@ -27,12 +31,27 @@ import { poolDefeatsCache } from './pool-size.js';
 // the tokens, then runs each phase against child processes (server, micro-benchmark, memory test) and
 // writes bench/results/latest.md and latest.svg. `npm run bench:profile` profiles the server instead.
 
-/** The tokens of a run: one reused per algorithm, and a pool of distinct RS256 ones. */
+/** The tokens of a run: one reused per algorithm, a pool of distinct RS256 ones, and the DPoP route's. */
 interface RunTokens {
   rs256: string;
   es256: string;
   pool: string[];
+  dpop: {
+    /** The DPoP client's key, and an RS256 token for the DPoP resource bound to it (`cnf.jkt`). */
+    signer: DpopProofSigner;
+    bound: string;
+    /** A valid token for the DPoP resource without `cnf`, for the preflight. */
+    unbound: string;
+  };
 }
+
+/**
+ * When no load of this run has been measured yet, the request rate a DPoP proof pool is sized for: above
+ * anything a route of this app reaches on a small machine (the pool signs the shortfall on the spot anyway).
+ */
+const DEFAULT_PROOF_POOL_RPS = 10_000;
+/** Headroom of a proof pool over the fastest load of the run so far. */
+const PROOF_POOL_HEADROOM = 1.3;
 
 async function main(): Promise<void> {
   const config = readBenchConfig();
@@ -85,13 +104,16 @@ async function mintTokens(servers: BenchAuthorizationServers, config: BenchConfi
   const mintStartedAt = performance.now();
   // Only the load test, the micro-benchmark and the profiles use the pool of distinct tokens.
   const poolSize = config.profile || !config.skip.has('load') || !config.skip.has('micro') ? config.poolSize : 0;
-  const [rs256, es256, pool] = await Promise.all([
+  const signer = await DpopProofSigner.create();
+  const [rs256, es256, pool, bound, unbound] = await Promise.all([
     mintAccessToken(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE),
     mintAccessToken(servers.es.key, servers.es.issuer, BENCH_RESOURCE),
     mintTokenPool(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE, poolSize),
+    mintDpopBoundToken(servers.rs.key, servers.rs.issuer, BENCH_DPOP_RESOURCE, signer.thumbprint),
+    mintAccessToken(servers.rs.key, servers.rs.issuer, BENCH_DPOP_RESOURCE),
   ]);
-  log(`minted ${pool.length + 2} tokens in ${((performance.now() - mintStartedAt) / 1000).toFixed(1)} s`);
-  return { rs256, es256, pool };
+  log(`minted ${pool.length + 4} tokens in ${((performance.now() - mintStartedAt) / 1000).toFixed(1)} s`);
+  return { rs256, es256, pool, dpop: { signer, bound, unbound } };
 }
 
 /** Every route needed by the variants, the unprotected baseline always among them. */
@@ -115,8 +137,42 @@ function tokenSuppliers(tokens: RunTokens): (variant: Variant) => () => string {
     cursors.set(id, cursor + 1);
     return tokens.pool[cursor % tokens.pool.length]!;
   };
-  return (variant) =>
-    variant.tokens === 'distinct' ? distinctFor(variant.id) : variant.tokens === 'es256' ? () => tokens.es256 : () => tokens.rs256;
+  const reused = { rs256: tokens.rs256, es256: tokens.es256, dpop: tokens.dpop.bound };
+  return (variant) => {
+    if (variant.tokens === 'distinct') return distinctFor(variant.id);
+    const token = reused[variant.tokens];
+    return () => token;
+  };
+}
+
+/**
+ * How each load of a run is driven: the variant's tokens and, for the DPoP variant, a pool of fresh proofs
+ * filled by `prepare` before every load (warm-ups included: a proof is good for one request, ever), outside
+ * the server's CPU measurement, and sized from the fastest load seen so far. Its statistics go in the report.
+ */
+function loadDriver(config: BenchConfig, server: BenchServer, tokens: RunTokens) {
+  const supplierFor = tokenSuppliers(tokens);
+  const sign = tokens.dpop.signer.forRequest('GET', BENCH_DPOP_RESOURCE, tokens.dpop.bound);
+  const proofs = new DpopProofPool(sign, DPOP_PROOF_MAX_AGE_SECONDS);
+  let fastestRps = 0;
+  const prepare = (variant: Variant, durationSeconds: number) => {
+    if (variant.tokens !== 'dpop') return;
+    const poolSize = config.dpopInline ? 0 : Math.ceil((fastestRps || DEFAULT_PROOF_POOL_RPS) * durationSeconds * PROOF_POOL_HEADROOM);
+    proofs.fill(poolSize, durationSeconds);
+  };
+  const run = async (variant: Variant, durationSeconds: number) => {
+    const result = await runLoad({
+      url: server.url(variant.route),
+      connections: config.connections,
+      durationSeconds,
+      nextToken: supplierFor(variant),
+      ...(variant.tokens === 'dpop' ? { nextProof: () => proofs.next() } : {}),
+    });
+    fastestRps = Math.max(fastestRps, result.requestsPerSecond);
+    return result;
+  };
+  const used = () => proofs.stats.pregenerated + proofs.stats.signedDuringLoad > 0;
+  return { prepare, run, proofStats: () => (used() ? { ...proofs.stats } : undefined) };
 }
 
 /** A distinct-token round of ours must be all cache misses: the verified-token cache may not have grown. */
@@ -138,11 +194,11 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
       throw new Error(`BENCH_POOL (${tokens.pool.length}) must exceed twice the verified-token cache (${cacheMaxEntries} entries)`);
     }
     const preflight = await runPreflight(server, servers, tokens, routesFor(variants));
-    const supplierFor = tokenSuppliers(tokens);
-    const load = (variant: Variant, durationSeconds: number) =>
-      server.measureCpu(() =>
-        runLoad({ url: server.url(variant.route), connections: config.connections, durationSeconds, nextToken: supplierFor(variant) }),
-      );
+    const driver = loadDriver(config, server, tokens);
+    const load = (variant: Variant, durationSeconds: number) => {
+      driver.prepare(variant, durationSeconds);
+      return server.measureCpu(() => driver.run(variant, durationSeconds));
+    };
 
     log(`warm-up: ${config.warmupSeconds} s per variant`);
     for (const variant of variants) assertAllOk(variant, await load(variant, config.warmupSeconds));
@@ -179,7 +235,14 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
         cpuRatio: baselineCpu === undefined ? undefined : baselineCpu / median(variantRuns.map((run) => run.serverCpuMicrosPerRequest!)),
       };
     });
-    return { summaries, poolSize: tokens.pool.length, cacheMaxEntries, preflight };
+    const dpopProofs = driver.proofStats();
+    if (dpopProofs) {
+      log(
+        `DPoP proofs: ${dpopProofs.pregenerated} signed ahead of the loads (${dpopProofs.signMicrosPerProof.toFixed(0)} µs each), ` +
+          `${dpopProofs.signedDuringLoad} signed during a load because a pool ran short`,
+      );
+    }
+    return { summaries, poolSize: tokens.pool.length, cacheMaxEntries, preflight, ...(dpopProofs ? { dpopProofs } : {}) };
   } finally {
     await server.stop().catch(() => server.kill());
   }
@@ -221,11 +284,13 @@ async function runPreflight(
       label: String(refused.expected),
     })),
   ];
+  // The DPoP route's resource is another audience: it gets its own cases (below), not these.
+  const bearerRoutes = routes.filter((route) => route !== 'dpop');
   const rows: LoadPhase['preflight']['rows'] = [];
   const problems: string[] = [];
   for (const testCase of cases) {
     const statuses: number[] = [];
-    for (const route of routes) {
+    for (const route of bearerRoutes) {
       const { status } = await getOnce(server.url(route), testCase.value);
       statuses.push(status);
       const expected = testCase.expected(route);
@@ -235,9 +300,19 @@ async function runPreflight(
     }
     rows.push({ token: testCase.token, expected: testCase.label, statuses });
   }
+  const dpopRows: NonNullable<LoadPhase['preflight']['dpop']> = [];
+  if (routes.includes('dpop')) {
+    const url = server.url('dpop');
+    const dpopCases = await dpopPreflightCases({ ...tokens.dpop, htu: BENCH_DPOP_RESOURCE, requestUrl: url });
+    for (const testCase of dpopCases) {
+      const { status } = await getOnceWithHeaders(url, testCase.headers);
+      if (status !== testCase.expected) problems.push(`${ROUTES.dpop} answered ${status} to "${testCase.name}" (expected ${testCase.expected})`);
+      dpopRows.push({ request: testCase.name, expected: testCase.expected, status });
+    }
+  }
   if (problems.length > 0) throw new Error(`preflight failed, the comparison would be meaningless:\n- ${problems.join('\n- ')}`);
-  log(`preflight: ${cases.length} tokens × ${routes.length} routes as expected`);
-  return { routes: routes.map((route) => ROUTES[route]), rows };
+  log(`preflight: ${cases.length} tokens × ${bearerRoutes.length} routes${dpopRows.length > 0 ? ` and ${dpopRows.length} DPoP requests` : ''} as expected`);
+  return { routes: bearerRoutes.map((route) => ROUTES[route]), rows, ...(dpopRows.length > 0 ? { dpop: dpopRows } : {}) };
 }
 
 async function measureMicro(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens, scratch: string): Promise<MicroPhase> {
@@ -246,7 +321,15 @@ async function measureMicro(config: BenchConfig, servers: BenchAuthorizationServ
   try {
     const result = await child.next('result');
     await child.exit();
-    return { microseconds: result.microseconds, cacheMaxEntries: result.cacheMaxEntries, poolSize: result.poolSize, rounds: config.microRounds, batch: config.microBatch };
+    return {
+      microseconds: result.microseconds,
+      dpopMicroseconds: result.dpopMicroseconds,
+      dpopCpuMicroseconds: result.dpopCpuMicroseconds,
+      cacheMaxEntries: result.cacheMaxEntries,
+      poolSize: result.poolSize,
+      rounds: config.microRounds,
+      batch: config.microBatch,
+    };
   } finally {
     child.kill();
   }
@@ -359,14 +442,17 @@ async function profileServer(config: BenchConfig, servers: BenchAuthorizationSer
   const variants = selectVariants(config.profileVariants);
   const server = await BenchServer.start(serverConfig(servers, routesFor(variants)));
   try {
-    const supplierFor = tokenSuppliers(tokens);
-    const load = (variant: Variant, durationSeconds: number) =>
-      runLoad({ url: server.url(variant.route), connections: config.connections, durationSeconds, nextToken: supplierFor(variant) });
+    const driver = loadDriver(config, server, tokens);
+    const load = (variant: Variant, durationSeconds: number) => {
+      driver.prepare(variant, durationSeconds);
+      return driver.run(variant, durationSeconds);
+    };
     for (const variant of variants) assertAllOk(variant, await load(variant, Math.max(2, config.warmupSeconds)));
     const sections: ProfileSection[] = [];
     for (const variant of variants) {
       const file = join(RESULTS_DIR, `profile-${variant.id}.cpuprofile`);
-      const result = assertAllOk(variant, await server.profile(file, () => load(variant, config.durationSeconds)));
+      driver.prepare(variant, config.durationSeconds);
+      const result = assertAllOk(variant, await server.profile(file, () => driver.run(variant, config.durationSeconds)));
       const detail = `${Math.round(result.requestsPerSecond)} req/s while profiled (the profiler slows it down)`;
       sections.push({ title: `(${variant.id}) ${variant.label}`, detail, profileFile: relative(PACKAGE_ROOT, file), summary: await summarizeCpuProfile(file) });
       log(`profiled (${variant.id}) ${variant.label}: ${Math.round(result.requestsPerSecond)} req/s`);

@@ -82,9 +82,14 @@ export class BenchServer {
 
 /** One GET on a fresh connection; resolves with the status and the time to the end of the response. */
 export function getOnce(url: string, token?: string): Promise<{ status: number; ms: number }> {
+  return getOnceWithHeaders(url, token === undefined ? {} : { authorization: `Bearer ${token}` });
+}
+
+/** {@link getOnce} with whatever headers, e.g. a DPoP-bound token and its proof. */
+export function getOnceWithHeaders(url: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const req = request(url, { method: 'GET', agent: false, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }, (res) => {
+    const req = request(url, { method: 'GET', agent: false, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - startedAt }));
       res.on('error', reject);

@@ -18,6 +18,20 @@ export function mintAccessToken(key: TestSigningKey, issuer: string, audience: s
   });
 }
 
+/**
+ * A valid access token bound to a DPoP key (RFC 9449 §6.1: `cnf.jkt` = the key's RFC 7638 thumbprint), for
+ * the DPoP resource; otherwise like {@link mintAccessToken}.
+ */
+export function mintDpopBoundToken(key: TestSigningKey, issuer: string, audience: string, thumbprint: string): Promise<string> {
+  return signAccessToken(key, {
+    issuer,
+    audience,
+    scope: BENCH_SCOPE,
+    expiresIn: TOKEN_LIFETIME_SECONDS,
+    claims: { sub: 'bench-dpop-user', client_id: 'bench-client', cnf: { jkt: thumbprint } },
+  });
+}
+
 /** `count` distinct valid tokens, signed `concurrency` at a time (WebCrypto signs off the main thread). */
 export async function mintTokenPool(
   key: TestSigningKey,

@@ -7,6 +7,7 @@ export const ROUTES = {
   'noop-guard': '/noop-guard/mcp',
   'noop-guard-interceptor': '/noop-guard-interceptor/mcp',
   guard: '/guard/mcp',
+  dpop: '/dpop/mcp',
   'mcp-auth': '/mcp-auth/mcp',
   auth0: '/auth0/mcp',
   'mcp-sdk': '/mcp-sdk/mcp',
@@ -14,8 +15,11 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 
-/** Which tokens a variant sends: one reused RS256 or ES256 token, or a fresh one from the pool per request. */
-export type TokenSource = 'rs256' | 'es256' | 'distinct';
+/**
+ * Which tokens a variant sends: one reused RS256 or ES256 token, a fresh one from the pool per request, or one
+ * reused DPoP-bound RS256 token with a fresh proof per request.
+ */
+export type TokenSource = 'rs256' | 'es256' | 'distinct' | 'dpop';
 
 export interface Variant {
   id: string;
@@ -38,6 +42,13 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'b', label: 'BearerAuthGuard, RS256, reused token', route: 'guard', tokens: 'rs256', kind: 'ours' },
   { id: 'c', label: 'BearerAuthGuard, ES256, reused token', route: 'guard', tokens: 'es256', kind: 'ours' },
   { id: 'd', label: 'BearerAuthGuard, RS256, distinct tokens', route: 'guard', tokens: 'distinct', kind: 'ours' },
+  {
+    id: 'dpop',
+    label: "BearerAuthGuard, dpop: 'allowed', reused DPoP-bound RS256 token, a new ES256 proof per request",
+    route: 'dpop',
+    tokens: 'dpop',
+    kind: 'ours',
+  },
   { id: 'e', label: "mcp-auth bearerAuth('jwt'), reused token", route: 'mcp-auth', tokens: 'rs256', kind: 'peer' },
   { id: 'e-distinct', label: "mcp-auth bearerAuth('jwt'), distinct tokens", route: 'mcp-auth', tokens: 'distinct', kind: 'peer' },
   { id: 'f', label: 'express-oauth2-jwt-bearer, reused token', route: 'auth0', tokens: 'rs256', kind: 'peer' },

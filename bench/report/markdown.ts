@@ -1,4 +1,5 @@
 import { median } from '../stats.js';
+import { dpopSection } from './dpop-markdown.js';
 import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPhase } from './results.js';
 
 /** Target of issue 5: our cost per new token at most 1.2 × jose.jwtVerify with a cached key. */
@@ -28,6 +29,7 @@ export function renderMarkdown(report: BenchReport): string {
   ];
   if (report.load) lines.push(...loadSection(report.load, report));
   if (report.micro) lines.push(...microSection(report.micro));
+  lines.push(...dpopSection(report));
   if (report.bootstrap) lines.push(...bootstrapSection(report.bootstrap));
   if (report.memory) lines.push(...memorySection(report.memory));
   lines.push('## How each contender is configured', '', ...PEER_NOTES.map((note) => `- ${note}`), '');
@@ -47,6 +49,7 @@ function knobs(report: BenchReport): string {
     `BENCH_BOOT_ROUNDS=${config.bootRounds}`,
     `BENCH_MICRO_ROUNDS=${config.microRounds}`,
     `BENCH_MICRO_BATCH=${config.microBatch}`,
+    ...(config.dpopInline ? ['BENCH_DPOP_INLINE=1'] : []),
     ...(config.variants ? [`BENCH_VARIANTS=${config.variants.join(',')}`] : []),
     ...(config.skip.size > 0 ? [`BENCH_SKIP=${[...config.skip].join(',')}`] : []),
     ...(config.outName !== 'latest' ? [`BENCH_OUT=${config.outName}`] : []),

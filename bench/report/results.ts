@@ -1,4 +1,5 @@
 import type { BenchConfig } from '../config.js';
+import type { DpopProofPoolStats } from '../dpop-proof-pool.js';
 import type { LoadResult } from '../load.js';
 import type { Variant } from '../variants.js';
 import type { MemorySample } from '../verifier/memory.js';
@@ -37,8 +38,17 @@ export interface LoadPhase {
   summaries: VariantSummary[];
   poolSize: number;
   cacheMaxEntries: number | undefined;
-  /** Per route, the status each kind of token got in the preflight. */
-  preflight: { routes: string[]; rows: Array<{ token: string; expected: string; statuses: number[] }> };
+  /**
+   * Per route, the status each kind of token got in the preflight; the DPoP route (another resource, so
+   * another audience) has requests of its own.
+   */
+  preflight: {
+    routes: string[];
+    rows: Array<{ token: string; expected: string; statuses: number[] }>;
+    dpop?: Array<{ request: string; expected: number; status: number }>;
+  };
+  /** How the DPoP variant's proofs were made, when it ran. */
+  dpopProofs?: DpopProofPoolStats;
 }
 
 export interface BootstrapMeasurement {
@@ -59,6 +69,10 @@ export interface BootstrapMeasurement {
 export interface MicroPhase {
   /** mode (e.g. "concurrency 1") → contender → µs/op per round. */
   microseconds: Record<string, Record<string, number[]>>;
+  /** The same for one DPoP proof check (bench/verifier/dpop-proof-contenders.ts); absent in older results. */
+  dpopMicroseconds?: Record<string, Record<string, number[]>>;
+  /** Those contenders' CPU time per operation (the whole process, thread pool included). */
+  dpopCpuMicroseconds?: Record<string, Record<string, number[]>>;
   cacheMaxEntries: number;
   poolSize: number;
   rounds: number;

@@ -87,7 +87,7 @@ export class McpSdkPeerController {
   }
 }
 
-const CONTROLLERS: Record<Exclude<RouteName, 'guard'>, Type> = {
+const CONTROLLERS: Record<Exclude<RouteName, OurRoute>, Type> = {
   open: OpenController,
   'noop-guard': NoopGuardController,
   'noop-guard-interceptor': NoopGuardInterceptorController,
@@ -95,6 +95,10 @@ const CONTROLLERS: Record<Exclude<RouteName, 'guard'>, Type> = {
   auth0: Auth0PeerController,
   'mcp-sdk': McpSdkPeerController,
 };
+
+/** The routes behind our guard, served from guarded-route.ts. */
+type OurRoute = 'guard' | 'dpop';
+const OUR_ROUTES: readonly RouteName[] = ['guard', 'dpop'] satisfies OurRoute[];
 
 const PEER_MIDDLEWARE: Partial<Record<RouteName, (settings: PeerSettings) => Promise<RequestHandler[]>>> = {
   'mcp-auth': mcpAuthMiddleware,
@@ -114,11 +118,13 @@ export async function createBenchAppModule(config: ServerConfig): Promise<Type<N
     const create = PEER_MIDDLEWARE[route];
     if (create) peers.set(route, await create({ resource: config.resource, issuer: config.rsIssuer }));
   }
-  const guarded = config.routes.includes('guard') ? await import('./guarded-route.js') : undefined;
+  const guarded = config.routes.some((route) => OUR_ROUTES.includes(route)) ? await import('./guarded-route.js') : undefined;
+  const controllerOf = (route: RouteName): Type =>
+    route === 'guard' ? guarded!.GuardedController : route === 'dpop' ? guarded!.DpopGuardedController : CONTROLLERS[route];
 
   @Module({
     imports: guarded ? [guarded.guardedModule(config)] : [],
-    controllers: config.routes.map((route) => (route === 'guard' ? guarded!.GuardedController : CONTROLLERS[route])),
+    controllers: config.routes.map(controllerOf),
   })
   class BenchAppModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {

@@ -1,13 +1,24 @@
 import { Controller, Get, UseGuards, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { AccessTokenVerifier, BearerAuthGuard, MCP_AUTH_RESOLVED_OPTIONS, McpAuthModule, RequireScopes, type ResolvedMcpAuthOptions } from '../../lib/index.js';
-import { benchModuleOptions } from '../bench-module-options.js';
-import { BENCH_SCOPE, RESPONSE_BODY, type ServerConfig } from '../protocol.js';
+import {
+  AccessTokenVerifier,
+  BearerAuthGuard,
+  MCP_AUTH_RESOLVED_OPTIONS,
+  McpAuthModule,
+  ProtectedResource,
+  RequireScopes,
+  type ResolvedMcpAuthOptions,
+} from '../../lib/index.js';
+import { benchDpopResource, benchModuleOptions } from '../bench-module-options.js';
+import { BENCH_DPOP_RESOURCE, BENCH_RESOURCE, BENCH_SCOPE, RESPONSE_BODY, type ServerConfig } from '../protocol.js';
 import { verifiedTokenCacheSize } from '../verifier/verifier-context.js';
 
-// Our guarded route and module, in a file of their own: the server child imports it only when the route is
+// Our guarded routes and module, in a file of their own: the server child imports it only when one of them is
 // mounted, so an app with only a peer never loads the library (its bootstrap time would include ours).
 
+// Each route names its resource: with the DPoP resource configured as well, neither path is under the other's
+// identifier. Resolved once at start-up, so naming it costs a request nothing.
 @Controller('guard')
+@ProtectedResource(BENCH_RESOURCE)
 @UseGuards(BearerAuthGuard)
 @RequireScopes(BENCH_SCOPE)
 export class GuardedController {
@@ -17,9 +28,23 @@ export class GuardedController {
   }
 }
 
-/** Our module, trusting both dev authorization servers. */
+@Controller('dpop')
+@ProtectedResource(BENCH_DPOP_RESOURCE)
+@UseGuards(BearerAuthGuard)
+@RequireScopes(BENCH_SCOPE)
+export class DpopGuardedController {
+  @Get('mcp')
+  handle() {
+    return RESPONSE_BODY;
+  }
+}
+
+/** Our module, trusting both dev authorization servers; with the DPoP resource only when its route is mounted. */
 export function guardedModule(config: ServerConfig): DynamicModule {
-  return McpAuthModule.forRoot(benchModuleOptions(config.resource, [config.rsIssuer, config.esIssuer]));
+  const issuers = [config.rsIssuer, config.esIssuer];
+  const options = benchModuleOptions(config.resource, issuers);
+  if (config.routes.includes('dpop')) options.protectedResources.push(benchDpopResource(BENCH_DPOP_RESOURCE, issuers));
+  return McpAuthModule.forRoot(options);
 }
 
 /** What the run reads off our module in a running app: the cache's capacity and its current size. */

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const listeningAtMs = performance.now();
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const cache = config.routes.includes('guard') ? (await import('./guarded-route.js')).verifiedTokenCacheOf(app) : undefined;
+  const ours = config.routes.includes('guard') || config.routes.includes('dpop');
+  const cache = ours ? (await import('./guarded-route.js')).verifiedTokenCacheOf(app) : undefined;
   const cacheMaxEntries = cache?.maxEntries;
 
   let profiler: CpuProfiler | undefined;

@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
 import { verifyJwsSignature } from '../../lib/verification/jws-signature.js';
 import { poolDefeatsCache } from '../pool-size.js';
+import { BENCH_DPOP_RESOURCE } from '../protocol.js';
 import { CpuProfiler } from '../profile/cpu-profiler.js';
+import { dpopProofContenders } from './dpop-proof-contenders.js';
 import { createVerifierContext } from './verifier-context.js';
 
 // In-process micro-benchmark of the cost of one verification (child process, started by run.ts).
@@ -16,6 +18,7 @@ import { createVerifierContext } from './verifier-context.js';
 // - ours-new:         our verifier (from DI, defaults) with a token it has not seen: every one a cache miss.
 // - ours-cache-off:   our verifier with the verified-token cache turned off.
 // - ours-cached:      our verifier with one token over and over: the cache hit.
+// Then, timed apart and reported apart, the cost of one DPoP proof check (./dpop-proof-contenders.ts).
 
 export interface MicroConfig {
   resource: string;
@@ -31,11 +34,20 @@ export interface MicroConfig {
 }
 
 export type MicroMessage =
-  | { type: 'result'; microseconds: Record<string, Record<string, number[]>>; cacheMaxEntries: number; poolSize: number }
+  | {
+      type: 'result';
+      microseconds: Record<string, Record<string, number[]>>;
+      /** The DPoP proof contenders, the same way, and as CPU time of the process (all threads) per operation. */
+      dpopMicroseconds: Record<string, Record<string, number[]>>;
+      dpopCpuMicroseconds: Record<string, Record<string, number[]>>;
+      cacheMaxEntries: number;
+      poolSize: number;
+    }
   | { type: 'profiled'; verifications: number }
   | { type: 'error'; message: string };
 
 type Contender = (token: string) => Promise<unknown>;
+type NamedContender = [name: string, verify: Contender, nextToken: () => string];
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_MICRO_CONFIG ?? '') as MicroConfig;
@@ -61,7 +73,7 @@ async function main(): Promise<void> {
   const nextForOthers = () => pool[otherCursor++ % pool.length]!;
   const reused = pool[0]!;
 
-  const contenders: Array<[name: string, verify: Contender, nextToken: () => string]> = [
+  const contenders: NamedContender[] = [
     ['signature-only', (token) => signatureOnly(token, keyObject), nextForOthers],
     ['jose-key', (token) => jwtVerify(token, publicKey, claims), nextForOthers],
     ['jose-remote-jwks', (token) => jwtVerify(token, remoteKeySet, claims), nextForOthers],
@@ -82,22 +94,45 @@ async function main(): Promise<void> {
     return;
   }
 
-  const microseconds: Record<string, Record<string, number[]>> = {};
+  const { wall: microseconds } = await timeContenders(contenders, config);
+  // The proof check is compared with the server CPU a DPoP request adds under load, so its CPU time is kept too:
+  // on a busy machine wall time says more about the neighbours than about the check.
+  const dpop = await timeContenders(await dpopProofContenders(BENCH_DPOP_RESOURCE, reused), config);
+
+  await Promise.all([ours.close(), oursWithoutCache.close()]);
+  const result: MicroMessage = {
+    type: 'result',
+    microseconds,
+    dpopMicroseconds: dpop.wall,
+    dpopCpuMicroseconds: dpop.cpu,
+    cacheMaxEntries,
+    poolSize: pool.length,
+  };
+  process.send?.(result, () => process.exit(0));
+}
+
+type PerMode = Record<string, Record<string, number[]>>;
+
+/** Per concurrency, per contender: µs/op of each round (wall and CPU), contenders in rotating order after a warm-up. */
+async function timeContenders(contenders: NamedContender[], config: MicroConfig): Promise<{ wall: PerMode; cpu: PerMode }> {
+  const wall: PerMode = {};
+  const cpu: PerMode = {};
   for (const concurrency of config.concurrencies) {
-    const perContender: Record<string, number[]> = {};
-    microseconds[`concurrency ${concurrency}`] = perContender;
+    const mode = `concurrency ${concurrency}`;
+    const wallOf: Record<string, number[]> = (wall[mode] = {});
+    const cpuOf: Record<string, number[]> = (cpu[mode] = {});
     // Unrecorded warm-up: JIT, key import caches, the first cache entries.
     for (const [, verify, nextToken] of contenders) await timeBatch(verify, nextToken, Math.min(500, config.batch), concurrency);
     for (let round = 0; round < config.rounds; round++) {
       const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
       for (const [name, verify, nextToken] of order) {
-        (perContender[name] ??= []).push(await timeBatch(verify, nextToken, config.batch, concurrency));
+        const timing = await timeBatch(verify, nextToken, config.batch, concurrency);
+        (wallOf[name] ??= []).push(timing.wallMicros);
+        (cpuOf[name] ??= []).push(timing.cpuMicros);
       }
     }
   }
-
-  await Promise.all([ours.close(), oursWithoutCache.close()]);
-  process.send?.({ type: 'result', microseconds, cacheMaxEntries, poolSize: pool.length } satisfies MicroMessage, () => process.exit(0));
+  return { wall, cpu };
 }
 
 /** The RS256 signature check alone, as our verifier runs it (on the thread pool): split, decode, verify. */
@@ -108,8 +143,16 @@ async function signatureOnly(token: string, key: ReturnType<typeof createPublicK
   return valid;
 }
 
-/** Microseconds per operation for `count` verifications, `concurrency` in flight. */
-async function timeBatch(verify: Contender, nextToken: () => string, count: number, concurrency: number): Promise<number> {
+/**
+ * Microseconds per operation for `count` verifications, `concurrency` in flight: elapsed, and CPU time of the
+ * whole process (the thread pool's signature checks included).
+ */
+async function timeBatch(
+  verify: Contender,
+  nextToken: () => string,
+  count: number,
+  concurrency: number,
+): Promise<{ wallMicros: number; cpuMicros: number }> {
   const tokens = Array.from({ length: count }, nextToken);
   collectGarbage();
   let next = 0;
@@ -117,8 +160,10 @@ async function timeBatch(verify: Contender, nextToken: () => string, count: numb
     while (next < tokens.length) await verify(tokens[next++]!);
   };
   const startedAt = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return ((performance.now() - startedAt) * 1000) / count;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  return { wallMicros: ((performance.now() - startedAt) * 1000) / count, cpuMicros: (user + system) / count };
 }
 
 function collectGarbage(): void {
