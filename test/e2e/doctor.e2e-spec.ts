@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { clientCredentialsToken } from '../fixtures/dev-authorization-server.helpers.js';
-import { runDoctorInProcess, type CommandResult } from '../fixtures/doctor-command.js';
+import { runBuiltDoctor, runDoctorInProcess, type CommandResult } from '../fixtures/doctor-command.js';
+import { run } from '../consumers/consumer-workspace.js';
+import { REPOSITORY_ROOT } from '../fixtures/repository-root.js';
 import { freePort } from '../fixtures/free-port.js';
 import { completeMetadata, startMetadataServer, type MetadataServer } from '../fixtures/metadata-server.js';
 import { createSigningKey, signAccessToken, type TestSigningKey } from '../fixtures/token-signer.js';
@@ -345,5 +347,46 @@ describe('doctor called wrongly', () => {
     const help = await doctor(['doctor', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--token-file <path>');
+  });
+});
+
+// The command as `npx nestjs-mcp-auth doctor` starts it: the built bin in a process of its own, which must
+// print the same report, exit with its code, and end by itself (no socket or timer left keeping it alive).
+describe('the built bin (node dist/bin/nestjs-mcp-auth.js)', () => {
+  let as: DevAuthorizationServer;
+  let server: MetadataServer;
+
+  beforeAll(async () => {
+    await run('npm', ['run', 'build'], { cwd: REPOSITORY_ROOT });
+    as = await startDevAuthorizationServer({ port: 0, resources: [{ identifier: resource, scopes: ['read:notes'] }] });
+    server = await startMetadataServer();
+  }, 180_000);
+  afterAll(async () => {
+    await as?.close();
+    await server?.close();
+  });
+
+  it('O-doctor-28 passes a real token read from stdin, exits 0, and never prints it', async () => {
+    const { access_token } = await clientCredentialsToken(as, { resource, scope: 'read:notes' });
+    const result = await runBuiltDoctor(['doctor', '--issuer', as.issuer, '--resource', resource, '--scope', 'read:notes', '--token', '-'], access_token);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("✔ Guard's verifier accepts the token");
+    expect(result.stdout).not.toContain(access_token);
+    expect(result.stdout).not.toContain('[Nest]'); // the library's discovery log stays out of the report
+  });
+
+  it('O-doctor-29 a hanging server ends in one line after --timeout, exit 1, no stack trace', async () => {
+    server.metadata = 'hang';
+    const result = await runBuiltDoctor(['doctor', '--issuer', server.url, '--metadata-url', server.metadataUrl, '--resource', resource, '--timeout', '300']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('no answer within 300 ms');
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('O-doctor-30 bad arguments exit 2 with the usage', async () => {
+    const result = await runBuiltDoctor(['doctor', '--resource', resource]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^nestjs-mcp-auth doctor: --issuer is required\n\nUsage: /);
   });
 });
