@@ -180,7 +180,8 @@ describe('doctor against broken metadata (loopback)', () => {
   });
 
   it('O-doctor-11 no S256, no registration: warnings that name the fix, and still exit 0 (a guard needs neither)', async () => {
-    const { registration_endpoint: _r, ...metadata } = { ...completeMetadata(server.url, server.jwksUri), code_challenge_methods_supported: ['plain'] };
+    const metadata: Record<string, unknown> = { ...completeMetadata(server.url, server.jwksUri), code_challenge_methods_supported: ['plain'] };
+    delete metadata.registration_endpoint;
     const result = await against({ metadata });
     expect(result.code).toBe(0);
     expect(line(result, 'PKCE S256')).toMatch(/^⚠ .*\["plain"\]/);
@@ -190,7 +191,8 @@ describe('doctor against broken metadata (loopback)', () => {
   });
 
   it('O-doctor-12 CIMD counts as registration', async () => {
-    const { registration_endpoint: _r, ...metadata } = { ...completeMetadata(server.url, server.jwksUri), client_id_metadata_document_supported: true };
+    const metadata: Record<string, unknown> = { ...completeMetadata(server.url, server.jwksUri), client_id_metadata_document_supported: true };
+    delete metadata.registration_endpoint;
     const result = await against({ metadata });
     expect(line(result, 'Client registration')).toMatch(/^✔ .*Client ID Metadata Documents/);
   });

@@ -10,7 +10,7 @@ const jwk = (key: ReturnType<typeof generateKeyPairSync>['publicKey']) => key.ex
 const rsa2048 = jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
 const rsa1024 = jwk(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
 const p256 = jwk(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey);
-const document = (...keys: object[]) => ({ kind: 'document' as const, document: { keys } });
+const document = (...keys: unknown[]) => ({ kind: 'document' as const, document: { keys } });
 
 describe('jwksCheck', () => {
   it('passes with a key an accepted algorithm fits, naming it by kid and algorithms only', () => {
