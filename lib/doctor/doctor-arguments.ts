@@ -7,6 +7,8 @@ export interface DoctorArguments {
   metadataUrl?: string;
   preset?: PresetName;
   scopes: string[];
+  /** `scopeHierarchy`, as the module takes it: `{ broader: [narrower, …] }`. */
+  scopeHierarchy?: Record<string, string[]>;
   /** Where the token comes from: the command line, a file, or standard input (`--token -`). */
   token?: { from: 'argument'; value: string } | { from: 'file'; path: string } | { from: 'stdin' };
   tokenFormat: 'jwt' | 'opaque';
@@ -29,6 +31,7 @@ Checks an authorization server setup, and optionally an access token, with the l
   --metadata-url <url>    fetch the metadata here instead of the issuer's well-known URLs
   --preset <name>         the provider: ${PRESET_NAMES.join(', ')}
   --scope <scope>         a scope the token must grant (repeatable)
+  --scope-hierarchy <json>  scopeHierarchy as in the module options, e.g. '{"notes:admin":["notes:read"]}'
   --token <jwt>           an access token to check; "-" reads it from standard input
   --token-file <path>     read the access token from a file
   --token-format <f>      jwt (default) or opaque
@@ -46,6 +49,7 @@ const VALUE_OPTIONS = new Set([
   '--metadata-url',
   '--preset',
   '--scope',
+  '--scope-hierarchy',
   '--token',
   '--token-file',
   '--token-format',
@@ -95,6 +99,10 @@ export function parseDoctorArguments(argv: readonly string[]): ParsedArguments {
   const timeoutMs = timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return { kind: 'error', message: '--timeout must be a positive number of milliseconds' };
 
+  const hierarchy = single('--scope-hierarchy');
+  const scopeHierarchy = hierarchy === undefined ? undefined : parseScopeHierarchy(hierarchy);
+  if (scopeHierarchy === null) return { kind: 'error', message: '--scope-hierarchy must be a JSON object of scope arrays, e.g. {"notes:admin":["notes:read"]}' };
+
   const tokenValue = single('--token');
   const tokenFile = single('--token-file');
   if (tokenValue !== undefined && tokenFile !== undefined) return { kind: 'error', message: 'give --token or --token-file, not both' };
@@ -115,6 +123,7 @@ export function parseDoctorArguments(argv: readonly string[]): ParsedArguments {
       metadataUrl: single('--metadata-url'),
       preset: preset as PresetName | undefined,
       scopes: values.get('--scope') ?? [],
+      ...(scopeHierarchy ? { scopeHierarchy } : {}),
       token,
       tokenFormat,
       typ,
@@ -123,4 +132,18 @@ export function parseDoctorArguments(argv: readonly string[]): ParsedArguments {
       json,
     },
   };
+}
+
+/** `{ "broader": ["narrower", …] }`, or null when the text is anything else. */
+function parseScopeHierarchy(text: string): Record<string, string[]> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const valid = entries.every(([, narrower]) => Array.isArray(narrower) && narrower.every((scope) => typeof scope === 'string'));
+  return valid ? (value as Record<string, string[]>) : null;
 }

@@ -42,6 +42,7 @@ export function doctorOptions(args: DoctorArguments): ResolvedMcpAuthOptions {
     })),
     // One round: an operator wants the answer now, and a retry would only hide a flaky server.
     discovery: { timeoutMs: args.timeoutMs, retries: 0 },
+    ...(args.scopeHierarchy ? { scopeHierarchy: args.scopeHierarchy } : {}),
     jwt: { typ: args.typ, cache: false, ...(args.algorithms ? { algorithms: args.algorithms } : {}) },
     ...(args.preset ? { mapClaims: PROVIDER_PRESETS[args.preset].mapClaims } : {}),
   });

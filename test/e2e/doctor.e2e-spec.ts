@@ -109,6 +109,14 @@ describe('doctor against the development authorization server', () => {
     expect(fixOf(result, 'Token scopes')).toContain('scope="write:notes"');
   });
 
+  it('O-doctor-5b a broader scope satisfies --scope through --scope-hierarchy, as the guard would', async () => {
+    const args = ['doctor', '--issuer', as.issuer, '--resource', resource, '--scope', 'notes:read-only', '--token', token];
+    expect((await doctor(args)).code).toBe(1);
+    const result = await doctor([...args, '--scope-hierarchy', '{"read:notes":["notes:read-only"]}']);
+    expect(line(result, 'Token scopes')).toMatch(/^✔ /);
+    expect(result.code).toBe(0);
+  });
+
   it('O-doctor-6 --json prints one document with every check', async () => {
     const result = await doctor(['doctor', '--issuer', as.issuer, '--resource', resource, '--token', token, '--json']);
     const report = JSON.parse(result.stdout) as { ok: boolean; checks: Array<{ status: string; title: string }> };
@@ -321,6 +329,10 @@ describe('doctor against broken metadata (loopback)', () => {
     expect(line(hmac, 'Token signature and key')).toBe('');
     const garbage = await against({ args: ['--token', 'not-a-jwt'] });
     expect(line(garbage, 'Token is a signed JWT')).toMatch(/^✘ /);
+  });
+
+  it('O-doctor-31 asks this server for nothing but the metadata URL and the JWKS it names', () => {
+    expect(new Set(server.requests)).toEqual(new Set(['/metadata', '/jwks']));
   });
 });
 

@@ -34,6 +34,15 @@ describe('parseDoctorArguments', () => {
     });
   });
 
+  it('--scope-hierarchy takes the module option as JSON', () => {
+    const parsed = parseDoctorArguments([...base, '--scope-hierarchy', '{"notes:admin":["notes:read"]}']);
+    expect(parsed.kind === 'run' && parsed.arguments.scopeHierarchy).toEqual({ 'notes:admin': ['notes:read'] });
+  });
+
+  it.each(['[]', '{"a":"b"}', '{"a":[1]}', 'not json', 'null'])('--scope-hierarchy %s is an error', (text) => {
+    expect(parseDoctorArguments([...base, '--scope-hierarchy', text])).toMatchObject({ kind: 'error', message: expect.stringContaining('--scope-hierarchy must be') });
+  });
+
   it.each([
     [['--token', 'abc'], { from: 'argument', value: 'abc' }],
     [['--token', '-'], { from: 'stdin' }],
