@@ -19,6 +19,12 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 // in lenient mode only because many providers (Auth0, Entra, Keycloak) still issue them.
 const STRICT_TYP = new Set(['at+jwt', 'application/at+jwt']);
 const LENIENT_TYP = new Set([...STRICT_TYP, 'jwt', 'application/jwt']);
+
+/** Whether a JOSE header's `typ` passes the `typ` policy (T6); shared with `nestjs-mcp-auth doctor`. */
+export function isAcceptedTokenType(typ: unknown, policy: 'strict' | 'lenient'): boolean {
+  if (typ === undefined) return policy === 'lenient';
+  return typeof typ === 'string' && (policy === 'strict' ? STRICT_TYP : LENIENT_TYP).has(typ.toLowerCase());
+}
 // Claims defined for OpenID Connect ID tokens only (OIDC Core §2, §3.1.3.6, §3.3.2.11; FAPI `s_hash`).
 const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
 
@@ -33,7 +39,6 @@ const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
 export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   private readonly keySets: IssuerKeySets;
   private readonly cache: VerifiedTokenCache | undefined;
-  private readonly typPolicy: ReadonlySet<string>;
   private readonly algorithms: ReadonlySet<string>;
 
   constructor(
@@ -41,7 +46,6 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
     private readonly registry: AuthorizationServerRegistry,
   ) {
     super();
-    this.typPolicy = options.jwt.typ === 'strict' ? STRICT_TYP : LENIENT_TYP;
     this.algorithms = new Set(options.jwt.algorithms);
     this.keySets = new IssuerKeySets({
       timeoutMs: options.discovery.timeoutMs,
@@ -154,7 +158,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
   private checkHeader(header: Readonly<Record<string, unknown>>): string {
     const { alg, typ, cty } = header;
     if (typeof alg !== 'string' || !this.algorithms.has(alg)) throw new InvalidTokenFailure('The token algorithm is not allowed');
-    if (typ === undefined ? this.options.jwt.typ === 'strict' : typeof typ !== 'string' || !this.typPolicy.has(typ.toLowerCase())) {
+    if (!isAcceptedTokenType(typ, this.options.jwt.typ)) {
       throw new InvalidTokenFailure('The token type is not an access token type');
     }
     if (typeof cty === 'string' && cty.toUpperCase() === 'JWT') throw new InvalidTokenFailure('Nested JWTs are not accepted');
