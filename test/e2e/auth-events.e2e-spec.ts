@@ -1,12 +1,30 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { AuthorizationServerUnavailableFailure, McpAuthEvents, McpAuthModule, type AuthDecision } from '../../lib/index.js';
+import { Injectable } from '@nestjs/common';
+import {
+  AuthorizationServerUnavailableFailure,
+  InsufficientScopeFailure,
+  McpAuthContext,
+  McpAuthEvents,
+  McpAuthModule,
+  RequireScopes,
+  type AuthDecision,
+} from '../../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { ADAPTERS, type RunningApp } from '../fixtures/http-app.js';
 import { startProtectedApp } from '../fixtures/protected-app.js';
 import { createSigningKey, signAccessToken, type TestSigningKey } from '../fixtures/token-signer.js';
 
 const RESOURCE = 'http://127.0.0.1/mcp';
+
+/** A tool provider whose method checks its caller itself (the module wraps it). */
+@Injectable()
+class PurgeTool {
+  @RequireScopes('notes:purge')
+  purge() {
+    return 'purged';
+  }
+}
 
 describe.each(ADAPTERS)('auth decision events (%s)', (adapter) => {
   let as: DevAuthorizationServer;
@@ -25,7 +43,9 @@ describe.each(ADAPTERS)('auth decision events (%s)', (adapter) => {
   beforeAll(async () => {
     key = await createSigningKey();
     as = await startDevAuthorizationServer({ port: 0, signingJwk: key.privateJwk, resources: [{ identifier: RESOURCE, scopes: ['read:notes', 'write:notes'] }] });
-    app = await startProtectedApp(adapter, McpAuthModule.forRoot({ protectedResources: [{ resource: RESOURCE, authorizationServers: [as.issuer] }] }));
+    app = await startProtectedApp(adapter, McpAuthModule.forRoot({ protectedResources: [{ resource: RESOURCE, authorizationServers: [as.issuer] }] }), {
+      providers: [PurgeTool],
+    });
     app.app.get(McpAuthEvents).subscribe((decision) => decisions.push(decision));
   });
 
@@ -89,6 +109,18 @@ describe.each(ADAPTERS)('auth decision events (%s)', (adapter) => {
     }
   });
 
+  it("a tool method's own check is published too, with the method's name", () => {
+    const tool = app.app.get(PurgeTool);
+    // Outside any request: refused as missing credentials; for a caller with read:notes only: insufficient_scope.
+    expect(() => tool.purge()).toThrow();
+    const readOnly = { ...verifiedCaller(as.issuer), token: 'not-needed-by-the-check' };
+    expect(() => app.app.get(McpAuthContext).run(readOnly as never, () => tool.purge())).toThrow(InsufficientScopeFailure);
+    expect(decisions.map(({ source, toolMethod, outcome, reason, clientId }) => ({ source, toolMethod, outcome, reason, clientId }))).toEqual([
+      { source: 'tool', toolMethod: 'PurgeTool.purge', outcome: 'refused', reason: 'missing_credentials', clientId: undefined },
+      { source: 'tool', toolMethod: 'PurgeTool.purge', outcome: 'refused', reason: 'insufficient_scope', clientId: 'test-client' },
+    ]);
+  });
+
   it('an outage is published as unavailable; a listener that throws changes nothing', async () => {
     const events = app.app.get(McpAuthEvents);
     const stop = events.subscribe(() => {
@@ -106,3 +138,8 @@ describe.each(ADAPTERS)('auth decision events (%s)', (adapter) => {
 });
 
 const ALLOWED_FIELDS = ['outcome', 'reason', 'status', 'source', 'resource', 'issuer', 'clientId', 'subject', 'principalType', 'operation', 'toolMethod', 'scheme', 'durationMs'];
+
+/** A verified caller as the guard would have put it in McpAuthContext. */
+function verifiedCaller(issuer: string) {
+  return { issuer, clientId: 'test-client', subject: 'user-123', principalType: 'user', scopes: ['read:notes'], roles: [], audience: [RESOURCE], principalId: `${issuer}#sub:user-123`, claims: {} };
+}
