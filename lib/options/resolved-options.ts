@@ -108,7 +108,7 @@ export function resolveMcpAuthOptions(options: McpAuthModuleOptions): ResolvedMc
     const tokenFormat = resource.tokenFormat ?? 'jwt';
     const introspecting = tokenFormat === 'jwt' ? undefined : servers.find((server) => server.introspection);
     for (const server of servers) {
-      if (!authorizationServers.has(server.issuer)) authorizationServers.set(server.issuer, server);
+      authorizationServers.set(server.issuer, mergedServer(authorizationServers.get(server.issuer), server));
       const required = metadataRequirements.get(server.issuer) ?? { jwks: false, introspection: false };
       required.jwks ||= tokenFormat !== 'opaque' && options.verifyAccessToken === undefined;
       required.introspection ||= server === introspecting && !server.introspection?.endpoint;
@@ -207,4 +207,13 @@ function resolveDpopPolicy(option: DpopMode | DpopOptions | undefined): Resolved
             { secret: randomBytes(32), lifetimeSeconds: 300 }
           : { secret: new TextEncoder().encode(nonce.secret), lifetimeSeconds: nonce.lifetimeSeconds ?? 300 },
   };
+}
+
+/**
+ * One issuer named by several resources is one server: the first entry's settings, completed by a later
+ * entry's introspection client when the first had none (else the resource that introspects would find none).
+ */
+function mergedServer(first: AuthorizationServerOptions | undefined, next: AuthorizationServerOptions): AuthorizationServerOptions {
+  if (!first) return next;
+  return first.introspection || !next.introspection ? first : { ...first, introspection: next.introspection };
 }

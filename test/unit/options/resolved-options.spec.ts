@@ -64,6 +64,17 @@ describe('resolveMcpAuthOptions', () => {
     expect(resolved.retryAfterSeconds).toBe(0);
   });
 
+  it('I1: an issuer two resources trust keeps the introspection client the later one names', () => {
+    const introspection = { clientId: 'rs', clientSecret: 'secret' };
+    const resolved = resolveMcpAuthOptions({
+      protectedResources: [
+        { resource: RESOURCE, authorizationServers: [ISSUER] },
+        { resource: 'https://api.example.com/opaque', tokenFormat: 'opaque', authorizationServers: [{ issuer: ISSUER, introspection }] },
+      ],
+    });
+    expect(resolved.authorizationServers.get(ISSUER)).toMatchObject({ issuer: ISSUER, introspection });
+  });
+
   it('D4: an opaque resource needs introspection metadata from its introspecting server, a mixed one JWKS too', () => {
     const introspection = { clientId: 'rs', clientSecret: 'secret' };
     const resolved = resolveMcpAuthOptions({
