@@ -1,29 +1,15 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { TerminusModule } from '@nestjs/terminus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { McpAuthHealthIndicator, McpAuthModule } from '../../lib/index.js';
+// The health endpoint exactly as docs/operations.md shows it.
+import { HealthController } from '../../examples/operations/health.controller.js';
+import { McpAuthModule } from '../../lib/index.js';
 import { startDevAuthorizationServer, type DevAuthorizationServer } from '../../sample/auth-server/dev-authorization-server.js';
 import { freePort } from '../fixtures/free-port.js';
 import { ADAPTERS, startApp, type RunningApp } from '../fixtures/http-app.js';
 import { createSigningKey, type TestSigningKey } from '../fixtures/token-signer.js';
 
 const RESOURCE = 'http://127.0.0.1/mcp';
-
-// The indicator as the README shows it: a Terminus health endpoint with one line for the module.
-@Controller('health')
-class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly mcpAuth: McpAuthHealthIndicator,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.mcpAuth.isHealthy('mcp-auth')]);
-  }
-}
 
 interface HealthAnswer {
   status: number;
