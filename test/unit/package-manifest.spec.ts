@@ -76,16 +76,21 @@ describe('package.json', () => {
     expect(manifest.dependencies?.[name]).toBeUndefined();
   });
 
-  it('has exactly these peers, MCP-Nest and ioredis optional', () => {
+  it('has exactly these peers, MCP-Nest, ioredis and OpenTelemetry optional', () => {
     expect(manifest.peerDependencies).toEqual({
       '@nestjs/common': '^11.0.0 || ^12.0.0',
       '@nestjs/core': '^11.0.0 || ^12.0.0',
+      '@opentelemetry/api': '^1.3.0',
       '@rekog/mcp-nest': '^2.0.0',
       'reflect-metadata': '^0.2.0',
       rxjs: '^7.8.0',
       ioredis: '^5.0.0 || ^6.0.0',
     });
-    expect(manifest.peerDependenciesMeta).toEqual({ '@rekog/mcp-nest': { optional: true }, ioredis: { optional: true } });
+    expect(manifest.peerDependenciesMeta).toEqual({
+      '@opentelemetry/api': { optional: true },
+      '@rekog/mcp-nest': { optional: true },
+      ioredis: { optional: true },
+    });
   });
 
   it.each(['jose', 'class-validator'])('depends on %s at run time', (name) => {
