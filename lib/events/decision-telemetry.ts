@@ -104,7 +104,7 @@ function operationAttributes({ operation }: AuthDecision, signal: 'metric' | 'sp
 /** Loads `@opentelemetry/api` when it is installed; `undefined` when it is not. */
 export async function loadOpenTelemetry(): Promise<OpenTelemetryApi | undefined> {
   try {
-    return (await import('@opentelemetry/api')) as unknown as OpenTelemetryApi;
+    return await import('@opentelemetry/api');
   } catch {
     return undefined;
   }
