@@ -4,8 +4,8 @@ import type { BenchReport, LoadPhase, MicroPhase, VariantSummary } from './resul
 
 const DESCRIBE: Record<(typeof DPOP_CONTENDERS)[number], string> = {
   'dpop-signature-only': "the proof's ES256 signature check alone, as ours runs it (key already imported)",
-  'dpop-key-import': "decoding the proof's header and importing its `jwk` (`createPublicKey`), once per proof",
-  'dpop-proof-check': '**our whole proof check** (RFC 9449 §4.3: decode, header, jwk import, signature, claims, thumbprint)',
+  'dpop-key-import': "decoding the proof's header and importing its `jwk` (`createPublicKey`): what the key cache saves a later proof",
+  'dpop-proof-check': '**our whole proof check** (RFC 9449 §4.3: decode, header, thumbprint, the client key from the cache, signature, claims)',
   'dpop-proof-replay': 'the proof check + its `jti` written to the in-memory `McpAuthStore` (all the guard does for a proof)',
 };
 
@@ -25,8 +25,9 @@ export function dpopSection(report: BenchReport): string[] {
       '(`cnf.jkt`) and sent as `Authorization: DPoP` with a new proof in the `DPoP` header (fresh `jti`, `iat` now, `htm`, `htu` = the resource ' +
       "identifier, `ath`), to a resource with `dpop: 'allowed'` and the library's defaults. **What a proof adds per request: one ES256 signature " +
       'verification and one store write** (the `jti` marker in the default in-memory `McpAuthStore`), besides decoding the proof, hashing the token ' +
-      "and the key (`ath`, RFC 7638 thumbprint) and importing the proof's `jwk` as a key: every proof brings its key, and the check imports it " +
-      'anew each time (the key-import row below shows what that costs next to the signature; a key used for the first time also costs more to verify with).',
+      "and the key (`ath`, RFC 7638 thumbprint). The proof's `jwk` is imported once per client key and kept by its thumbprint (the key-import " +
+      'row below is what that saves each later proof). Unlike a reused Bearer token, which the guard answers synchronously, a proof makes every ' +
+      "request wait for the signature check on libuv's thread pool.",
     '',
     ...(variant && report.load ? loadLines(variant, report.load, micro) : []),
     ...(micro ? microLines(micro) : []),

@@ -1,4 +1,5 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { BoundedTtlMap } from '../../lib/common/bounded-ttl-map.js';
 import { checkDpopProof, type DpopProofExpectations } from '../../lib/dpop/dpop-proof.js';
 import { useProofOnce } from '../../lib/dpop/dpop-replay.js';
 import { InMemoryMcpAuthStore } from '../../lib/index.js';
@@ -10,10 +11,10 @@ import { DpopProofSigner } from '../dpop-proofs.js';
 // signed before the clock starts). The DPoP load variant adds these to a reused token's request:
 // - dpop-signature-only: the proof's ES256 signature check alone, as our guard runs it (Node's crypto.verify
 //                        on the thread pool, the key already imported): the floor of any proof check.
-// - dpop-key-import:     decoding the proof's header and importing its jwk (createPublicKey), which a proof
-//                        check does once per proof since every proof brings its key: part of the rest.
-// - dpop-proof-check:    our whole proof check (RFC 9449 §4.3): decode, typ/alg/jwk checks, importing the
-//                        header's jwk, the signature, htm/htu/iat/ath, the RFC 7638 thumbprint.
+// - dpop-key-import:     decoding the proof's header and importing its jwk (createPublicKey): what the guard
+//                        saves by keeping a client's imported key (by thumbprint) for its next proofs.
+// - dpop-proof-check:    our whole proof check (RFC 9449 §4.3) as the guard runs it, with its key cache: decode,
+//                        typ/alg/jwk checks, the RFC 7638 thumbprint, the signature, htm/htu/iat/ath.
 // - dpop-proof-replay:   the same plus the jti marker written to the default in-memory McpAuthStore: all
 //                        the guard does for a proof.
 
@@ -27,6 +28,8 @@ export async function dpopProofContenders(resource: string, accessToken: string)
   const nextProof = signer.forRequest('GET', resource, accessToken);
   const publicKey = createPublicKey({ key: signer.publicJwk as never, format: 'jwk' });
   const store = new InMemoryMcpAuthStore();
+  // As DpopRequestBinding holds it: one client key, imported by the first proof and kept for the others.
+  const keys = new BoundedTtlMap<string, KeyObject>(10_000);
   const expectations = (): DpopProofExpectations => ({
     method: 'GET',
     url: resource,
@@ -34,6 +37,7 @@ export async function dpopProofContenders(resource: string, accessToken: string)
     algorithms: ['ES256'],
     nowSeconds: Date.now() / 1000,
     maxAgeSeconds: DPOP_PROOF_MAX_AGE_SECONDS,
+    keys,
   });
   return [
     ['dpop-signature-only', (proof) => signatureOnly(proof, publicKey), nextProof],
