@@ -16,13 +16,15 @@ const MCP_REQUEST_HEADERS = [
   'Mcp-Method',
   'Mcp-Name',
   'Last-Event-ID',
+  // A DPoP client's proof (RFC 9449), with `Authorization: DPoP …`.
+  'DPoP',
 ];
 
 /**
  * What a browser MCP client must be able to read from the answers. Above all `WWW-Authenticate`: the 401
  * challenge leads the client to the metadata and the authorization server, and the 403 one to step-up.
  */
-const MCP_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version'];
+const MCP_EXPOSED_HEADERS = ['WWW-Authenticate', 'DPoP-Nonce', 'Mcp-Session-Id', 'Mcp-Protocol-Version'];
 
 /** The request, as both adapters hand it to the CORS options delegate. */
 interface CorsRequest {

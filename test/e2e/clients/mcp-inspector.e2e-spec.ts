@@ -138,6 +138,13 @@ describe.each(ADAPTERS)('MCP Inspector against the sample on %s', (adapter) => {
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     });
 
+    it('K1, K4: a browser DPoP client may send its proof, and read a DPoP-Nonce', async () => {
+      const response = await preflight(sample.mcpUrl, 'POST', 'authorization, content-type, dpop');
+      expect(allowed(response, 'access-control-allow-headers')).toEqual(expect.arrayContaining(['authorization', 'dpop']));
+      const refused = await postMcp({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      expect(allowed(refused, 'access-control-expose-headers')).toEqual(expect.arrayContaining(['www-authenticate', 'dpop-nonce']));
+    });
+
     it('C1-C3: a 401 lets scripts read its challenge, which leads to the metadata', async () => {
       const response = await postMcp({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
       expect(response.status).toBe(401);
