@@ -38,21 +38,17 @@ export class DpopRequestBinding {
 
   constructor(private readonly store: McpAuthStore) {}
 
-  /**
-   * Resolves when `auth` may be used on this request as presented; rejects (or, for Bearer, throws) with the
-   * failure otherwise. Bearer needs no proof, so it is answered synchronously and costs the guard no promise.
-   */
-  bind(request: HttpRequestLike, scheme: TokenScheme, auth: AuthInfo, resource: ResolvedProtectedResource): void | Promise<void> {
-    if (scheme === 'Bearer') return refuseBoundTokenAsBearer(auth);
-    return this.bindProof(request, auth, resource);
-  }
-
   /** A fresh nonce for the resource's `DPoP-Nonce` header, when it requires nonces. */
   nonceFor(resource: ResolvedProtectedResource, nowSeconds = Date.now() / 1000): string | undefined {
     return this.noncesOf(resource)?.issue(nowSeconds);
   }
 
-  private async bindProof(request: HttpRequestLike, auth: AuthInfo, resource: ResolvedProtectedResource): Promise<void> {
+  /**
+   * Resolves when the request's one DPoP proof is valid for it and signed by the key `auth`'s token is bound
+   * to, and has not been used before; rejects with the failure otherwise. (A Bearer request needs no proof:
+   * {@link refuseBoundTokenAsBearer} answers it synchronously.)
+   */
+  async bindProof(request: HttpRequestLike, auth: AuthInfo, resource: ResolvedProtectedResource): Promise<void> {
     const proofs = headerValues(request, 'dpop');
     if (proofs.length !== 1) throw new InvalidDpopProofFailure(`Expected exactly one DPoP header, got ${proofs.length}`);
     const policy = resource.dpop;

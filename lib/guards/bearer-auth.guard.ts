@@ -245,17 +245,17 @@ export class BearerAuthGuard implements CanActivate {
     required: readonly string[],
     roles: readonly string[],
   ): true | Promise<true> {
-    let binding: void | Promise<void>;
-    try {
-      binding = scheme === 'DPoP' && this.dpop ? this.dpop.bind(request, scheme, auth, resource) : refuseBoundTokenAsBearer(auth);
-    } catch (error) {
-      return this.refuse(error, context, resource, required, scheme);
-    }
-    if (isPromise(binding)) {
-      return binding.then(
+    // `extractCredentials` accepts the DPoP scheme only when the binding service is there.
+    if (scheme === 'DPoP') {
+      return this.dpop!.bindProof(request, auth, resource).then(
         () => this.admit(context, request, auth, resource, required, roles, scheme),
         (error: unknown) => this.refuse(error, context, resource, required, scheme),
       );
+    }
+    try {
+      refuseBoundTokenAsBearer(auth);
+    } catch (error) {
+      return this.refuse(error, context, resource, required, scheme);
     }
     return this.admit(context, request, auth, resource, required, roles, scheme);
   }
