@@ -1,4 +1,4 @@
-import type { RouteName } from './variants.js';
+import type { BenchAdapter, RouteName } from './variants.js';
 
 /** The resource every route protects; the audience of every token. A name, never resolved. */
 export const BENCH_RESOURCE = 'https://mcp.bench.test/mcp';
@@ -25,6 +25,8 @@ export interface ServerConfig {
   esIssuer: string;
   /** The routes to mount; the bootstrap measurement mounts only one. */
   routes: RouteName[];
+  /** The HTTP platform of the app (Express when absent). */
+  adapter?: BenchAdapter;
 }
 
 /** Messages from the server child. */

@@ -22,7 +22,7 @@ import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPh
 import { BenchServer, getOnce, getOnceWithHeaders } from './server-process.js';
 import { median, minMax } from './stats.js';
 import { keyFileOf, mintAccessToken, mintDpopBoundToken, mintRefusedTokens, mintTokenPool } from './tokens.js';
-import { ROUTES, selectVariants, VARIANTS, type RouteName, type Variant } from './variants.js';
+import { adapterOf, ROUTES, selectVariants, VARIANTS, type BenchAdapter, type RouteName, type Variant } from './variants.js';
 import type { MemoryConfig, MemoryMessage } from './verifier/memory.js';
 import type { MicroConfig, MicroMessage } from './verifier/micro-benchmark.js';
 import { poolDefeatsCache } from './pool-size.js';
@@ -121,8 +121,8 @@ function routesFor(variants: readonly Variant[]): RouteName[] {
   return [...new Set<RouteName>(['open', ...variants.map((variant) => variant.route)])];
 }
 
-function serverConfig(servers: BenchAuthorizationServers, routes: RouteName[]): ServerConfig {
-  return { resource: BENCH_RESOURCE, rsIssuer: servers.rs.issuer, esIssuer: servers.es.issuer, routes };
+function serverConfig(servers: BenchAuthorizationServers, routes: RouteName[], adapter: BenchAdapter = 'express'): ServerConfig {
+  return { resource: BENCH_RESOURCE, rsIssuer: servers.rs.issuer, esIssuer: servers.es.issuer, routes, adapter };
 }
 
 /**
@@ -186,8 +186,42 @@ function assertNoCacheAdmissions<T extends LoadResult>(variant: Variant, result:
 
 async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens): Promise<LoadPhase> {
   const variants = selectVariants(config.variants);
-  const baselineIncluded = variants.some((variant) => variant.kind === 'baseline');
-  const server = await BenchServer.start(serverConfig(servers, routesFor(variants)));
+  // One app per adapter, measured one after the other; each variant's ratios are to its own app's baseline.
+  const groups = (['express', 'fastify'] as const)
+    .map((adapter) => ({ adapter, variants: variants.filter((variant) => adapterOf(variant) === adapter) }))
+    .filter((group) => group.variants.length > 0);
+  const measured: AdapterMeasurement[] = [];
+  for (const group of groups) measured.push(await measureAdapter(config, servers, tokens, group.adapter, group.variants));
+  const [first] = measured;
+  const proofStats = measured.map((each) => each.dpopProofs).find((stats) => stats !== undefined);
+  return {
+    summaries: measured.flatMap((each) => each.summaries),
+    poolSize: tokens.pool.length,
+    cacheMaxEntries: measured.map((each) => each.cacheMaxEntries).find((entries) => entries !== undefined),
+    preflight: first!.preflight,
+    adapters: measured.map((each) => each.adapter),
+    ...(proofStats ? { dpopProofs: proofStats } : {}),
+  };
+}
+
+interface AdapterMeasurement {
+  adapter: BenchAdapter;
+  summaries: VariantSummary[];
+  cacheMaxEntries: number | undefined;
+  preflight: LoadPhase['preflight'];
+  dpopProofs: LoadPhase['dpopProofs'];
+}
+
+/** The load test of the variants of one adapter, in one server child, after its own preflight. */
+async function measureAdapter(
+  config: BenchConfig,
+  servers: BenchAuthorizationServers,
+  tokens: RunTokens,
+  adapter: BenchAdapter,
+  variants: Variant[],
+): Promise<AdapterMeasurement> {
+  const baseline = variants.find((variant) => variant.kind === 'baseline');
+  const server = await BenchServer.start(serverConfig(servers, routesFor(variants), adapter));
   try {
     const cacheMaxEntries = server.ready.cacheMaxEntries;
     if (cacheMaxEntries !== undefined && !poolDefeatsCache(tokens.pool.length, cacheMaxEntries)) {
@@ -200,7 +234,7 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
       return server.measureCpu(() => driver.run(variant, durationSeconds));
     };
 
-    log(`warm-up: ${config.warmupSeconds} s per variant`);
+    log(`${adapter}: warm-up ${config.warmupSeconds} s per variant`);
     for (const variant of variants) assertAllOk(variant, await load(variant, config.warmupSeconds));
 
     const runs = new Map<string, LoadResult[]>(variants.map((variant) => [variant.id, []]));
@@ -216,8 +250,9 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
       }
     }
 
-    const baselineRps = baselineIncluded ? median(runs.get('a')!.map((run) => run.requestsPerSecond)) : undefined;
-    const baselineCpu = baselineIncluded ? median(runs.get('a')!.map((run) => run.serverCpuMicrosPerRequest!)) : undefined;
+    const baselineRuns = baseline && runs.get(baseline.id)!;
+    const baselineRps = baselineRuns && median(baselineRuns.map((run) => run.requestsPerSecond));
+    const baselineCpu = baselineRuns && median(baselineRuns.map((run) => run.serverCpuMicrosPerRequest!));
     const summaries = variants.map((variant): VariantSummary => {
       const variantRuns = runs.get(variant.id)!;
       const rps = variantRuns.map((run) => run.requestsPerSecond);
@@ -242,7 +277,7 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
           `${dpopProofs.signedDuringLoad} signed during a load because a pool ran short`,
       );
     }
-    return { summaries, poolSize: tokens.pool.length, cacheMaxEntries, preflight, ...(dpopProofs ? { dpopProofs } : {}) };
+    return { adapter, summaries, cacheMaxEntries, preflight, dpopProofs };
   } finally {
     await server.stop().catch(() => server.kill());
   }
@@ -440,7 +475,10 @@ async function measureMemory(config: BenchConfig, servers: BenchAuthorizationSer
 /** `npm run bench:profile`: CPU profiles of the server under chosen variants, summarised in profile.md. */
 async function profileServer(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens, scratch: string): Promise<void> {
   const variants = selectVariants(config.profileVariants);
-  const server = await BenchServer.start(serverConfig(servers, routesFor(variants)));
+  // One server child is profiled: its variants must share an adapter.
+  const adapters = new Set(variants.map(adapterOf));
+  if (adapters.size > 1) throw new Error('BENCH_PROFILE_VARIANTS must all be Express variants or all Fastify ones (one server is profiled)');
+  const server = await BenchServer.start(serverConfig(servers, routesFor(variants), adapterOf(variants[0]!)));
   try {
     const driver = loadDriver(config, server, tokens);
     const load = (variant: Variant, durationSeconds: number) => {

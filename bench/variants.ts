@@ -21,12 +21,17 @@ export type RouteName = keyof typeof ROUTES;
  */
 export type TokenSource = 'rs256' | 'es256' | 'distinct' | 'dpop';
 
+/** The HTTP platform of the Nest app a variant runs in; each has its own server child and its own baseline. */
+export type BenchAdapter = 'express' | 'fastify';
+
 export interface Variant {
   id: string;
   label: string;
   route: RouteName;
   tokens: TokenSource;
   kind: 'baseline' | 'floor' | 'ours' | 'peer';
+  /** Express unless said otherwise. */
+  adapter?: BenchAdapter;
 }
 
 export const VARIANTS: readonly Variant[] = [
@@ -55,7 +60,18 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'f-distinct', label: 'express-oauth2-jwt-bearer, distinct tokens', route: 'auth0', tokens: 'distinct', kind: 'peer' },
   { id: 'g', label: 'MCP SDK requireBearerAuth + jose, reused token', route: 'mcp-sdk', tokens: 'rs256', kind: 'peer' },
   { id: 'g-distinct', label: 'MCP SDK requireBearerAuth + jose, distinct tokens', route: 'mcp-sdk', tokens: 'distinct', kind: 'peer' },
+  // The same app on @nestjs/platform-fastify, measured against its own unprotected route. No peer runs there:
+  // all three are Express middleware that answer failures through Express's `res.status().json()` / `next(err)`.
+  { id: 'fa', label: 'Fastify: unprotected route', route: 'open', tokens: 'rs256', kind: 'baseline', adapter: 'fastify' },
+  { id: 'fa-guard', label: 'Fastify: no-op async guard', route: 'noop-guard', tokens: 'rs256', kind: 'floor', adapter: 'fastify' },
+  { id: 'fb', label: 'Fastify: BearerAuthGuard, RS256, reused token', route: 'guard', tokens: 'rs256', kind: 'ours', adapter: 'fastify' },
+  { id: 'fc', label: 'Fastify: BearerAuthGuard, ES256, reused token', route: 'guard', tokens: 'es256', kind: 'ours', adapter: 'fastify' },
+  { id: 'fd', label: 'Fastify: BearerAuthGuard, RS256, distinct tokens', route: 'guard', tokens: 'distinct', kind: 'ours', adapter: 'fastify' },
 ];
+
+export function adapterOf(variant: Variant): BenchAdapter {
+  return variant.adapter ?? 'express';
+}
 
 /** The variants named by id (all when `ids` is undefined); an unknown id is an error, not a silent skip. */
 export function selectVariants(ids: readonly string[] | undefined): Variant[] {

@@ -28,6 +28,8 @@ export function machineInfo(): MachineInfo {
 const MEASURED_PACKAGES = [
   '@nestjs/core',
   '@nestjs/platform-express',
+  '@nestjs/platform-fastify',
+  'fastify',
   'express',
   'jose',
   'mcp-auth',

@@ -58,6 +58,12 @@ function knobs(report: BenchReport): string {
     .join(' ');
 }
 
+function appsText(adapters: readonly string[]): string {
+  const names = adapters.map((adapter) => (adapter === 'fastify' ? 'Fastify' : 'Express'));
+  if (names.length === 1) return `One Nest app (${names[0]} adapter)`;
+  return `The same Nest app on ${names.join(' and on ')}, one after the other, each`;
+}
+
 function loadSection(load: LoadPhase, report: BenchReport): string[] {
   const { config } = report;
   const distinct = load.summaries.filter((summary) => summary.variant.tokens === 'distinct');
@@ -65,12 +71,13 @@ function loadSection(load: LoadPhase, report: BenchReport): string[] {
   return [
     '## Throughput and latency',
     '',
-    `One Nest app (Express adapter) in a child process, autocannon in the parent, both on 127.0.0.1; ${config.connections} connections, ` +
+    `${appsText(load.adapters)} in a child process, autocannon in the parent, both on 127.0.0.1; ${config.connections} connections, ` +
       `${config.durationSeconds} s per variant and round, ${config.rounds} rounds in alternating order after ${config.warmupSeconds} s of unrecorded warm-up per variant. ` +
       'Every route is `GET /<name>/mcp` answering `{"ok":true}`; every request carries an `Authorization` header (the unprotected route ignores it). ' +
-      'Median of the rounds; the ratio is the median req/s over the median req/s of (a) in this run; the range is the lowest and highest round.',
+      'Median of the rounds; the ratio is the median req/s over the median req/s of the same app\'s unprotected route in this run ((a) on Express, (fa) on Fastify); the range is the lowest and highest round. ' +
+      'No peer runs on Fastify: all three are Express middleware that answer failures through Express\'s `res.status().json()` or `next(err)`.',
     '',
-    '| | variant | req/s | **ratio to (a)** | p50 ms | p99 ms | req/s range | server CPU µs/req | CPU ratio |',
+    '| | variant | req/s | **ratio to (a) / (fa)** | p50 ms | p99 ms | req/s range | server CPU µs/req | CPU ratio |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...load.summaries.map(
       (summary) =>
@@ -80,7 +87,7 @@ function loadSection(load: LoadPhase, report: BenchReport): string[] {
     ),
     '',
     'Server CPU: user + system time of the whole server process (event loop, libuv threads, GC) over the responses it sent in each round; ' +
-      'the CPU ratio is (a)\'s CPU per request over the variant\'s, so it reads like the throughput ratio (1.00 = free) but is far less ' +
+      'the CPU ratio is the same app\'s unprotected route\'s CPU per request over the variant\'s, so it reads like the throughput ratio (1.00 = free) but is far less ' +
       'sensitive to other processes taking the cores. When the two disagree, trust the CPU ratio on a busy machine.',
     '',
     `![Throughput ratios](${report.config.outName}.svg)`,

@@ -1,7 +1,7 @@
 import type { BenchConfig } from '../config.js';
 import type { DpopProofPoolStats } from '../dpop-proof-pool.js';
 import type { LoadResult } from '../load.js';
-import type { Variant } from '../variants.js';
+import type { BenchAdapter, Variant } from '../variants.js';
 import type { MemorySample } from '../verifier/memory.js';
 import type { MachineInfo } from './machine.js';
 
@@ -49,6 +49,8 @@ export interface LoadPhase {
   };
   /** How the DPoP variant's proofs were made, when it ran. */
   dpopProofs?: DpopProofPoolStats;
+  /** The apps measured, in order (one server child each); the preflight shown is the first one's, the others passed the same. */
+  adapters: BenchAdapter[];
 }
 
 export interface BootstrapMeasurement {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CpuProfiler } from '../profile/cpu-profiler.js';
@@ -14,7 +14,7 @@ import { PeerHttpErrorFilter } from './peer-http-error.filter.js';
 async function main(): Promise<void> {
   const mainStartedAtMs = performance.now();
   const config = JSON.parse(process.env.BENCH_SERVER_CONFIG ?? '') as ServerConfig;
-  const app = await NestFactory.create<NestExpressApplication>(await createBenchAppModule(config), { logger: ['error', 'warn'] });
+  const app = await createApp(config);
   if (config.routes.includes('auth0')) app.useGlobalFilters(new PeerHttpErrorFilter(app.getHttpAdapter()));
   await app.listen(0, '127.0.0.1');
   const listeningAtMs = performance.now();
@@ -51,6 +51,15 @@ async function main(): Promise<void> {
   // Never outlive the run that started us.
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', port, mainStartedAtMs, listeningAtMs, cacheMaxEntries });
+}
+
+/** The app on the platform asked for; Fastify's adapter is loaded only when it is (its load time is not Express's). */
+async function createApp(config: ServerConfig): Promise<INestApplication> {
+  const module = await createBenchAppModule(config);
+  const options = { logger: ['error', 'warn'] } satisfies NestApplicationOptions;
+  if (config.adapter !== 'fastify') return NestFactory.create(module, options);
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return NestFactory.create(module, new FastifyAdapter(), options);
 }
 
 function send(message: ServerMessage): void {
