@@ -1,8 +1,11 @@
 import autocannon from 'autocannon';
+import type { RouteRequest } from './route-request.js';
 import { percentileOfSorted } from './stats.js';
 
 export interface LoadOptions {
   url: string;
+  /** What every request is besides its credentials: a GET, or the MCP routes' POST of a `tools/call`. */
+  request: RouteRequest;
   connections: number;
   durationSeconds: number;
   /** The bearer token of the next request; called once per request (autocannon's per-request setup). */
@@ -40,7 +43,7 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let requestsBuilt = 0;
   const latencies: number[] = [];
-  const { nextToken, nextProof } = options;
+  const { request, nextToken, nextProof } = options;
   const credentials: () => Record<string, string> = nextProof
     ? () => ({ authorization: `DPoP ${nextToken()}`, dpop: nextProof() })
     : () => ({ authorization: `Bearer ${nextToken()}` });
@@ -53,10 +56,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         pipelining: 1,
         requests: [
           {
-            method: 'GET',
-            setupRequest: (request) => {
+            method: request.method,
+            headers: request.headers,
+            ...(request.body === undefined ? {} : { body: request.body }),
+            setupRequest: (built) => {
               requestsBuilt++;
-              return { ...request, headers: { ...request.headers, ...credentials() } };
+              return { ...built, headers: { ...built.headers, ...credentials() } };
             },
           },
         ],

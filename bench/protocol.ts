@@ -16,6 +16,9 @@ export const BENCH_SCOPE = 'read:notes';
 /** The one JSON body every route answers with, so all variants send the same bytes back. */
 export const RESPONSE_BODY = { ok: true } as const;
 
+/** The one tool of the MCP routes' server, and the text it answers with (what the preflight looks for). */
+export const BENCH_MCP_TOOL = { name: 'ping', text: 'pong' } as const;
+
 /** What the server child needs to build the app, passed as JSON in BENCH_SERVER_CONFIG. */
 export interface ServerConfig {
   resource: string;

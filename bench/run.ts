@@ -19,10 +19,11 @@ import { ratioChartSvg } from './report/chart.js';
 import { machineInfo, packageVersions } from './report/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPhase, VariantSummary } from './report/results.js';
-import { BenchServer, getOnce, getOnceWithHeaders } from './server-process.js';
+import { isToolResult, requestFor, withBearer } from './route-request.js';
+import { BenchServer, getOnce, getOnceWithHeaders, requestOnce } from './server-process.js';
 import { median, minMax } from './stats.js';
 import { keyFileOf, mintAccessToken, mintDpopBoundToken, mintRefusedTokens, mintTokenPool } from './tokens.js';
-import { adapterOf, ROUTES, selectVariants, VARIANTS, type BenchAdapter, type RouteName, type Variant } from './variants.js';
+import { adapterOf, baselineIdOf, isMcpRoute, ROUTES, selectVariants, VARIANTS, type BenchAdapter, type RouteName, type Variant } from './variants.js';
 import type { MemoryConfig, MemoryMessage } from './verifier/memory.js';
 import type { MicroConfig, MicroMessage } from './verifier/micro-benchmark.js';
 import { poolDefeatsCache } from './pool-size.js';
@@ -163,6 +164,7 @@ function loadDriver(config: BenchConfig, server: BenchServer, tokens: RunTokens)
   const run = async (variant: Variant, durationSeconds: number) => {
     const result = await runLoad({
       url: server.url(variant.route),
+      request: requestFor(variant.route),
       connections: config.connections,
       durationSeconds,
       nextToken: supplierFor(variant),
@@ -220,7 +222,6 @@ async function measureAdapter(
   adapter: BenchAdapter,
   variants: Variant[],
 ): Promise<AdapterMeasurement> {
-  const baseline = variants.find((variant) => variant.kind === 'baseline');
   const server = await BenchServer.start(serverConfig(servers, routesFor(variants), adapter));
   try {
     const cacheMaxEntries = server.ready.cacheMaxEntries;
@@ -250,24 +251,31 @@ async function measureAdapter(
       }
     }
 
-    const baselineRuns = baseline && runs.get(baseline.id)!;
-    const baselineRps = baselineRuns && median(baselineRuns.map((run) => run.requestsPerSecond));
-    const baselineCpu = baselineRuns && median(baselineRuns.map((run) => run.serverCpuMicrosPerRequest!));
+    const medians = new Map(
+      [...runs].map(([id, variantRuns]) => [
+        id,
+        { rps: median(variantRuns.map((run) => run.requestsPerSecond)), cpu: median(variantRuns.map((run) => run.serverCpuMicrosPerRequest!)) },
+      ]),
+    );
     const summaries = variants.map((variant): VariantSummary => {
       const variantRuns = runs.get(variant.id)!;
-      const rps = variantRuns.map((run) => run.requestsPerSecond);
-      const { min, max } = minMax(rps);
+      const { min, max } = minMax(variantRuns.map((run) => run.requestsPerSecond));
+      const own = medians.get(variant.id)!;
+      // The ratios are to the variant's own baseline (the MCP pair's is the unprotected MCP route), when it ran.
+      const baselineId = baselineIdOf(variant);
+      const baseline = medians.get(baselineId);
       return {
         variant,
         runs: variantRuns,
-        medianRps: median(rps),
+        medianRps: own.rps,
         minRps: min,
         maxRps: max,
         p50Ms: median(variantRuns.map((run) => run.p50Ms)),
         p99Ms: median(variantRuns.map((run) => run.p99Ms)),
-        ratio: baselineRps === undefined ? undefined : median(rps) / baselineRps,
-        cpuMicrosPerRequest: median(variantRuns.map((run) => run.serverCpuMicrosPerRequest!)),
-        cpuRatio: baselineCpu === undefined ? undefined : baselineCpu / median(variantRuns.map((run) => run.serverCpuMicrosPerRequest!)),
+        baseline: baseline === undefined ? undefined : baselineId,
+        ratio: baseline === undefined ? undefined : own.rps / baseline.rps,
+        cpuMicrosPerRequest: own.cpu,
+        cpuRatio: baseline === undefined ? undefined : baseline.cpu / own.cpu,
       };
     });
     const dpopProofs = driver.proofStats();
@@ -291,10 +299,16 @@ function assertAllOk<T extends LoadResult>(variant: Variant, result: T): T {
   return result;
 }
 
+/** Routes that let any token through: unprotected, or behind a no-op guard. */
+const UNCHECKED_ROUTES: readonly RouteName[] = ['open', 'noop-guard', 'noop-guard-interceptor', 'mcp-open'];
+/** Routes behind our guard for the Bearer resource: it trusts the second (ES256) issuer, which the peers do not. */
+const OUR_BEARER_ROUTES: readonly RouteName[] = ['guard', 'mcp-guard'];
+
 /**
- * Every route gets the valid tokens and the refused ones before anything is measured. Comparing speed
- * only makes sense between routes that check the same things, so a protected route that lets a refused
- * token through, or refuses a valid one, stops the run.
+ * Every route gets the valid tokens and the refused ones before anything is measured, in the request it
+ * gets under load (the MCP routes a `tools/call`, whose 2xx answers must be the tool's result). Comparing
+ * speed only makes sense between routes that check the same things, so a protected route that lets a
+ * refused token through, or refuses a valid one, stops the run.
  */
 async function runPreflight(
   server: BenchServer,
@@ -309,29 +323,31 @@ async function runPreflight(
     {
       token: 'valid ES256 (second issuer, trusted by ours only)',
       value: tokens.es256,
-      expected: (route) => (route === 'open' || route === 'noop-guard' || route === 'noop-guard-interceptor' || route === 'guard' ? 200 : 401),
+      expected: (route) => (UNCHECKED_ROUTES.includes(route) || OUR_BEARER_ROUTES.includes(route) ? 200 : 401),
       label: '200 ours / 401 peers',
     },
     ...(await mintRefusedTokens(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE)).map((refused) => ({
       token: refused.name,
       value: refused.token,
-      expected: (route: RouteName) => (route === 'open' || route === 'noop-guard' || route === 'noop-guard-interceptor' ? 200 : refused.expected),
+      expected: (route: RouteName) => (UNCHECKED_ROUTES.includes(route) ? 200 : refused.expected),
       label: String(refused.expected),
     })),
   ];
   // The DPoP route's resource is another audience: it gets its own cases (below), not these.
   const bearerRoutes = routes.filter((route) => route !== 'dpop');
+  const routeLabel = (route: RouteName) => `${requestFor(route).method} ${ROUTES[route]}`;
   const rows: LoadPhase['preflight']['rows'] = [];
   const problems: string[] = [];
   for (const testCase of cases) {
     const statuses: number[] = [];
     for (const route of bearerRoutes) {
-      const { status } = await getOnce(server.url(route), testCase.value);
+      const { status, body } = await requestOnce(server.url(route), withBearer(requestFor(route), testCase.value));
       statuses.push(status);
       const expected = testCase.expected(route);
       const accepted = status >= 200 && status < 300;
-      if (accepted !== (expected >= 200 && expected < 300)) problems.push(`${ROUTES[route]} answered ${status} to "${testCase.token}" (expected ${expected})`);
-      else if (status !== expected) log(`preflight: ${ROUTES[route]} answered ${status} to "${testCase.token}" (a standards-exact server answers ${expected})`);
+      if (accepted !== (expected >= 200 && expected < 300)) problems.push(`${routeLabel(route)} answered ${status} to "${testCase.token}" (expected ${expected})`);
+      else if (accepted && isMcpRoute(route) && !isToolResult(body)) problems.push(`${routeLabel(route)} answered "${testCase.token}" without the tool's result: ${body}`);
+      else if (status !== expected) log(`preflight: ${routeLabel(route)} answered ${status} to "${testCase.token}" (a standards-exact server answers ${expected})`);
     }
     rows.push({ token: testCase.token, expected: testCase.label, statuses });
   }
@@ -347,7 +363,7 @@ async function runPreflight(
   }
   if (problems.length > 0) throw new Error(`preflight failed, the comparison would be meaningless:\n- ${problems.join('\n- ')}`);
   log(`preflight: ${cases.length} tokens × ${bearerRoutes.length} routes${dpopRows.length > 0 ? ` and ${dpopRows.length} DPoP requests` : ''} as expected`);
-  return { routes: bearerRoutes.map((route) => ROUTES[route]), rows, ...(dpopRows.length > 0 ? { dpop: dpopRows } : {}) };
+  return { routes: bearerRoutes.map(routeLabel), rows, ...(dpopRows.length > 0 ? { dpop: dpopRows } : {}) };
 }
 
 async function measureMicro(config: BenchConfig, servers: BenchAuthorizationServers, tokens: RunTokens, scratch: string): Promise<MicroPhase> {

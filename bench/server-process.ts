@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchChild } from './child-process.js';
 import { CHILD_SCRIPTS } from './paths.js';
 import type { ServerCommand, ServerConfig, ServerMessage } from './protocol.js';
+import type { RouteRequest } from './route-request.js';
 import { ROUTES, type RouteName } from './variants.js';
 
 type ReadyMessage = Extract<ServerMessage, { type: 'ready' }>;
@@ -87,14 +88,20 @@ export function getOnce(url: string, token?: string): Promise<{ status: number; 
 
 /** {@link getOnce} with whatever headers, e.g. a DPoP-bound token and its proof. */
 export function getOnceWithHeaders(url: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
+  return requestOnce(url, { method: 'GET', headers });
+}
+
+/** One request on a fresh connection; resolves with the status, the body and the time to the end of the response. */
+export function requestOnce(url: string, { method, headers, body }: RouteRequest): Promise<{ status: number; ms: number; body: string }> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const req = request(url, { method: 'GET', agent: false, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - startedAt }));
+    const req = request(url, { method, agent: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - startedAt, body: Buffer.concat(chunks).toString() }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }

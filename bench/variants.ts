@@ -1,6 +1,7 @@
 /**
- * The routes of the benchmark app. Every one has the same shape (`GET /<name>/mcp` answering a small JSON
- * body); they differ only in what protects them.
+ * The routes of the benchmark app. All but the MCP pair have the same shape (`GET /<name>/mcp` answering a
+ * small JSON body) and differ only in what protects them; the MCP pair answers `POST /<name>/mcp`, a JSON-RPC
+ * `tools/call`, through the MCP SDK's Streamable HTTP transport (see {@link MCP_ROUTES}).
  */
 export const ROUTES = {
   open: '/open/mcp',
@@ -11,9 +12,21 @@ export const ROUTES = {
   'mcp-auth': '/mcp-auth/mcp',
   auth0: '/auth0/mcp',
   'mcp-sdk': '/mcp-sdk/mcp',
+  'mcp-open': '/mcp-open/mcp',
+  'mcp-guard': '/mcp-guard/mcp',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
+
+/**
+ * The routes that serve a real MCP `tools/call` (a new SDK v2 server and stateless transport per request),
+ * unprotected and behind our guard: what a user of `/mcp` sees, where the others isolate the guard's cost.
+ */
+export const MCP_ROUTES: readonly RouteName[] = ['mcp-open', 'mcp-guard'];
+
+export function isMcpRoute(route: RouteName): boolean {
+  return MCP_ROUTES.includes(route);
+}
 
 /**
  * Which tokens a variant sends: one reused RS256 or ES256 token, a fresh one from the pool per request, or one
@@ -32,7 +45,16 @@ export interface Variant {
   kind: 'baseline' | 'floor' | 'ours' | 'peer';
   /** Express unless said otherwise. */
   adapter?: BenchAdapter;
+  /**
+   * The id of the variant whose req/s and CPU per request this one's ratios are to, when that is not the
+   * default (see {@link baselineIdOf}): the guarded MCP route is compared with the unprotected MCP route, not
+   * with the plain GET one, whose handler does not run the MCP SDK.
+   */
+  comparedTo?: string;
 }
+
+/** The reference of the ratios of variants without `comparedTo`: the unprotected route of the same app. */
+const DEFAULT_BASELINES: Record<BenchAdapter, string> = { express: 'a', fastify: 'fa' };
 
 export const VARIANTS: readonly Variant[] = [
   { id: 'a', label: 'unprotected route', route: 'open', tokens: 'rs256', kind: 'baseline' },
@@ -60,6 +82,16 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'f-distinct', label: 'express-oauth2-jwt-bearer, distinct tokens', route: 'auth0', tokens: 'distinct', kind: 'peer' },
   { id: 'g', label: 'MCP SDK requireBearerAuth + jose, reused token', route: 'mcp-sdk', tokens: 'rs256', kind: 'peer' },
   { id: 'g-distinct', label: 'MCP SDK requireBearerAuth + jose, distinct tokens', route: 'mcp-sdk', tokens: 'distinct', kind: 'peer' },
+  // A real MCP tools/call, unprotected and behind our guard: (mb)'s ratio is to (m), the same call without the guard.
+  { id: 'm', label: 'MCP tools/call, SDK v2 Streamable HTTP, unprotected', route: 'mcp-open', tokens: 'rs256', kind: 'baseline' },
+  {
+    id: 'mb',
+    label: 'MCP tools/call behind BearerAuthGuard, RS256, reused token',
+    route: 'mcp-guard',
+    tokens: 'rs256',
+    kind: 'ours',
+    comparedTo: 'm',
+  },
   // The same app on @nestjs/platform-fastify, measured against its own unprotected route. No peer runs there:
   // all three are Express middleware that answer failures through Express's `res.status().json()` / `next(err)`.
   { id: 'fa', label: 'Fastify: unprotected route', route: 'open', tokens: 'rs256', kind: 'baseline', adapter: 'fastify' },
@@ -67,10 +99,35 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'fb', label: 'Fastify: BearerAuthGuard, RS256, reused token', route: 'guard', tokens: 'rs256', kind: 'ours', adapter: 'fastify' },
   { id: 'fc', label: 'Fastify: BearerAuthGuard, ES256, reused token', route: 'guard', tokens: 'es256', kind: 'ours', adapter: 'fastify' },
   { id: 'fd', label: 'Fastify: BearerAuthGuard, RS256, distinct tokens', route: 'guard', tokens: 'distinct', kind: 'ours', adapter: 'fastify' },
+  {
+    id: 'fm',
+    label: 'Fastify: MCP tools/call, SDK v2 Streamable HTTP, unprotected',
+    route: 'mcp-open',
+    tokens: 'rs256',
+    kind: 'baseline',
+    adapter: 'fastify',
+  },
+  {
+    id: 'fmb',
+    label: 'Fastify: MCP tools/call behind BearerAuthGuard, RS256, reused token',
+    route: 'mcp-guard',
+    tokens: 'rs256',
+    kind: 'ours',
+    adapter: 'fastify',
+    comparedTo: 'fm',
+  },
 ];
 
 export function adapterOf(variant: Variant): BenchAdapter {
   return variant.adapter ?? 'express';
+}
+
+/**
+ * The id of the variant this one's ratios are to: `comparedTo` when given, a baseline itself (1.00 by
+ * definition), otherwise the unprotected route of its own app ((a) on Express, (fa) on Fastify).
+ */
+export function baselineIdOf(variant: Variant): string {
+  return variant.comparedTo ?? (variant.kind === 'baseline' ? variant.id : DEFAULT_BASELINES[adapterOf(variant)]);
 }
 
 /** The variants named by id (all when `ids` is undefined); an unknown id is an error, not a silent skip. */

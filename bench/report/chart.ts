@@ -7,8 +7,9 @@ const PLOT_WIDTH = 420;
 const TOP = 46;
 
 /**
- * A horizontal bar chart of each variant's throughput ratio to the unprotected route (1.0 = no cost),
- * written by hand as SVG: no chart library, readable in a README on GitHub.
+ * A horizontal bar chart of each variant's throughput ratio to its unprotected baseline (1.0 = no cost),
+ * written by hand as SVG: no chart library, readable in a README on GitHub. A ratio to another baseline than
+ * the app's unprotected route (the MCP pair's) names it next to the value.
  */
 export function ratioChartSvg(summaries: VariantSummary[], subtitle: string): string {
   const rows = summaries.filter((summary) => summary.ratio !== undefined);
@@ -32,10 +33,11 @@ export function ratioChartSvg(summaries: VariantSummary[], subtitle: string): st
     const barWidth = Math.max(1, x(row.ratio!) - LABEL_WIDTH);
     const cpuWidth = row.cpuRatio === undefined ? 0 : Math.max(1, x(row.cpuRatio) - LABEL_WIDTH);
     const color = COLORS[row.variant.kind];
+    const to = row.variant.comparedTo === undefined ? '' : ` to (${escapeXml(row.baseline!)})`;
     return [
       `<text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" class="label">(${escapeXml(row.variant.id)}) ${escapeXml(row.variant.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${barWidth.toFixed(1)}" height="14" fill="${color}"/>`,
-      `<text x="${(LABEL_WIDTH + barWidth + 6).toFixed(1)}" y="${y + 15}" class="value">${row.ratio!.toFixed(2)}</text>`,
+      `<text x="${(LABEL_WIDTH + barWidth + 6).toFixed(1)}" y="${y + 15}" class="value">${row.ratio!.toFixed(2)}${to}</text>`,
       row.cpuRatio === undefined
         ? ''
         : `<rect x="${LABEL_WIDTH}" y="${y + 19}" width="${cpuWidth.toFixed(1)}" height="4" fill="${color}" fill-opacity="0.45"/>` +
@@ -46,7 +48,7 @@ export function ratioChartSvg(summaries: VariantSummary[], subtitle: string): st
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">
 <style>.title{font-size:15px;font-weight:600}.subtitle{font-size:11px;fill:#555}.label{font-size:12px;fill:#222}.value{font-size:12px;fill:#222;font-weight:600}.tick{font-size:10px;fill:#777}.cpu{font-size:9px;fill:#666}</style>
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="12" y="20" class="title">Throughput relative to the unprotected route (higher is better, 1.00 = free)</text>
+<text x="12" y="20" class="title">Throughput relative to an unprotected baseline (higher is better, 1.00 = free)</text>
 <text x="12" y="36" class="subtitle">${escapeXml(subtitle)}</text>
 ${ticks.join('\n')}
 ${bars.join('\n')}

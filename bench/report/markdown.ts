@@ -1,4 +1,5 @@
 import { median } from '../stats.js';
+import { isMcpRoute } from '../variants.js';
 import { dpopSection } from './dpop-markdown.js';
 import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPhase } from './results.js';
 
@@ -24,7 +25,7 @@ export function renderMarkdown(report: BenchReport): string {
     `Reproduce with \`npm run bench\` (this run: ${knobs(report)}).`,
     '',
     '> Absolute numbers are this machine\'s noise (a load average above 0 means other work shared its cores);',
-    '> the **ratios** to the unprotected route measured in the same run are the result.',
+    '> the **ratios** to an unprotected baseline measured in the same run are the result.',
     '',
   ];
   if (report.load) lines.push(...loadSection(report.load, report));
@@ -73,21 +74,23 @@ function loadSection(load: LoadPhase, report: BenchReport): string[] {
     '',
     `${appsText(load.adapters)} in a child process, autocannon in the parent, both on 127.0.0.1; ${config.connections} connections, ` +
       `${config.durationSeconds} s per variant and round, ${config.rounds} rounds in alternating order after ${config.warmupSeconds} s of unrecorded warm-up per variant. ` +
-      'Every route is `GET /<name>/mcp` answering `{"ok":true}`; every request carries an `Authorization` header (the unprotected route ignores it). ' +
-      'Median of the rounds; the ratio is the median req/s over the median req/s of the same app\'s unprotected route in this run ((a) on Express, (fa) on Fastify); the range is the lowest and highest round. ' +
+      'Every route is `GET /<name>/mcp` answering `{"ok":true}`, but for the MCP pair (below); every request carries an `Authorization` header (the unprotected routes ignore it). ' +
+      'Median of the rounds; the ratio is the median req/s over the median req/s of the variant\'s baseline in this run (column *to*): the same app\'s unprotected route ((a) on Express, (fa) on Fastify), ' +
+      'or for the MCP pair the unprotected MCP route; the range is the lowest and highest round. ' +
       'No peer runs on Fastify: all three are Express middleware that answer failures through Express\'s `res.status().json()` or `next(err)`.',
     '',
-    '| | variant | req/s | **ratio to (a) / (fa)** | p50 ms | p99 ms | req/s range | server CPU µs/req | CPU ratio |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...mcpPairText(load),
+    '| | variant | req/s | **ratio** | to | p50 ms | p99 ms | req/s range | server CPU µs/req | CPU ratio |',
+    '|---|---|---:|---:|---|---:|---:|---:|---:|---:|',
     ...load.summaries.map(
       (summary) =>
-        `| ${summary.variant.id} | ${summary.variant.label} | ${Math.round(summary.medianRps)} | **${ratioText(summary.ratio)}** | ` +
+        `| ${summary.variant.id} | ${summary.variant.label} | ${Math.round(summary.medianRps)} | **${ratioText(summary.ratio)}** | ${summary.baseline === undefined ? 'n/a' : `(${summary.baseline})`} | ` +
         `${summary.p50Ms.toFixed(2)} | ${summary.p99Ms.toFixed(2)} | ${Math.round(summary.minRps)}–${Math.round(summary.maxRps)} | ` +
         `${summary.cpuMicrosPerRequest.toFixed(0)} | ${ratioText(summary.cpuRatio)} |`,
     ),
     '',
     'Server CPU: user + system time of the whole server process (event loop, libuv threads, GC) over the responses it sent in each round; ' +
-      'the CPU ratio is the same app\'s unprotected route\'s CPU per request over the variant\'s, so it reads like the throughput ratio (1.00 = free) but is far less ' +
+      'the CPU ratio is the baseline\'s CPU per request over the variant\'s, so it reads like the throughput ratio (1.00 = free) but is far less ' +
       'sensitive to other processes taking the cores. When the two disagree, trust the CPU ratio on a busy machine.',
     '',
     `![Throughput ratios](${report.config.outName}.svg)`,
@@ -100,11 +103,34 @@ function loadSection(load: LoadPhase, report: BenchReport): string[] {
     '',
     '### Preflight: what each route answered',
     '',
-    'Before measuring, every route got the same tokens; a protected route that accepted a refused token would abort the run.',
+    'Before measuring, every route got the same tokens, in the request it gets under load; a protected route that accepted a refused token would abort the run' +
+      (load.preflight.routes.some((route) => route.startsWith('POST')) ? ', and so would an MCP route whose 2xx answer was not the tool\'s result.' : '.'),
     '',
     `| token | expected | ${load.preflight.routes.map((route) => `\`${route}\``).join(' | ')} |`,
     `|---|---|${load.preflight.routes.map(() => '---:').join('|')}|`,
     ...load.preflight.rows.map((row) => `| ${row.token} | ${row.expected} | ${row.statuses.join(' | ')} |`),
+    '',
+  ];
+}
+
+/**
+ * What the MCP pair measures, and what its ratio is to, when it ran: the ratio a user of `/mcp` sees is the
+ * guarded call's over the same call unprotected, both paying for the MCP SDK, not over the bare GET route.
+ */
+function mcpPairText(load: LoadPhase): string[] {
+  const mcp = load.summaries.filter((summary) => isMcpRoute(summary.variant.route));
+  if (mcp.length === 0) return [];
+  const guarded = mcp.filter((summary) => summary.variant.comparedTo !== undefined);
+  const pairs = guarded.map((summary) => `(${summary.variant.id}) to (${summary.variant.comparedTo})`).join(', ');
+  return [
+    `The MCP pair (${mcp.map((summary) => `(${summary.variant.id})`).join(', ')}) is a real MCP request: \`POST /mcp-open/mcp\` and \`POST /mcp-guard/mcp\` answer a JSON-RPC ` +
+      '`tools/call` of a one-tool server (`ping` → "pong") through the MCP SDK v2 (`McpServer` and `NodeStreamableHTTPServerTransport`), a new server and ' +
+      'stateless transport per request with a JSON response, as in the README\'s Quick start; no `initialize` comes first (a stateless server needs none). ' +
+      (pairs === ''
+        ? 'Only its unprotected half ran here: no ratio of the guard on an MCP request.'
+        : 'The guarded route requires what the `guard` route does (the resource, `read:notes`). ' +
+          `Its ratios are ${pairs}, the same call without the guard, not to (a) / (fa): that is the ratio a user of \`/mcp\` sees, the guard's cost ` +
+          'against a request that also pays for the SDK. The unprotected MCP route\'s req/s next to the plain unprotected route\'s shows what the SDK itself costs.'),
     '',
   ];
 }

@@ -27,9 +27,14 @@ export interface VariantSummary {
   maxRps: number;
   p50Ms: number;
   p99Ms: number;
-  /** Median req/s over the median req/s of the unprotected route of the same run. */
+  /**
+   * The id of the variant the ratios are to (`baselineIdOf`: the same app's unprotected route, or for the MCP
+   * pair the unprotected MCP route); undefined when it was not measured in this run.
+   */
+  baseline: string | undefined;
+  /** Median req/s over the baseline's median req/s in the same run. */
   ratio: number | undefined;
-  /** Median server CPU time per request (µs), and the unprotected route's over it (1 = free, like `ratio`). */
+  /** Median server CPU time per request (µs), and the baseline's over it (1 = free, like `ratio`). */
   cpuMicrosPerRequest: number;
   cpuRatio: number | undefined;
 }

@@ -15,10 +15,11 @@ import {
 } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import { RESPONSE_BODY, type ServerConfig } from '../protocol.js';
-import { ROUTES, type RouteName } from '../variants.js';
+import { isMcpRoute, ROUTES, type RouteName } from '../variants.js';
 import { auth0Middleware, mcpAuthMiddleware, mcpSdkMiddleware, type PeerSettings } from './peers.js';
 
-// One controller per route, all with the same handler: `GET /<name>/mcp` → `{ "ok": true }`.
+// One controller per route, all with the same handler: `GET /<name>/mcp` → `{ "ok": true }`. The MCP pair
+// (mcp-routes.ts) answers a `POST` through the MCP SDK instead.
 
 @Controller('open')
 export class OpenController {
@@ -87,7 +88,7 @@ export class McpSdkPeerController {
   }
 }
 
-const CONTROLLERS: Record<Exclude<RouteName, OurRoute>, Type> = {
+const CONTROLLERS: Record<Exclude<RouteName, OurRoute | 'mcp-open'>, Type> = {
   open: OpenController,
   'noop-guard': NoopGuardController,
   'noop-guard-interceptor': NoopGuardInterceptorController,
@@ -96,9 +97,13 @@ const CONTROLLERS: Record<Exclude<RouteName, OurRoute>, Type> = {
   'mcp-sdk': McpSdkPeerController,
 };
 
-/** The routes behind our guard, served from guarded-route.ts. */
-type OurRoute = 'guard' | 'dpop';
-const OUR_ROUTES: readonly RouteName[] = ['guard', 'dpop'] satisfies OurRoute[];
+/** The routes behind our guard, served from guarded-route.ts and mcp-routes.ts; mounting one mounts our module. */
+type OurRoute = 'guard' | 'dpop' | 'mcp-guard';
+const OUR_ROUTES: readonly RouteName[] = ['guard', 'dpop', 'mcp-guard'] satisfies OurRoute[];
+
+export function mountsOurModule(routes: readonly RouteName[]): boolean {
+  return routes.some((route) => OUR_ROUTES.includes(route));
+}
 
 const PEER_MIDDLEWARE: Partial<Record<RouteName, (settings: PeerSettings) => Promise<RequestHandler[]>>> = {
   'mcp-auth': mcpAuthMiddleware,
@@ -108,7 +113,7 @@ const PEER_MIDDLEWARE: Partial<Record<RouteName, (settings: PeerSettings) => Pro
 
 /**
  * The benchmark application with only the routes asked for: our module (trusting both dev authorization
- * servers) when the guarded route is mounted, and each peer as Express middleware in front of its route,
+ * servers) when a route behind our guard is mounted, and each peer as Express middleware in front of its route,
  * applied the Nest way with a `MiddlewareConsumer`. Ours and the peers are loaded only when mounted, so
  * each app's bootstrap time is its own.
  */
@@ -118,13 +123,19 @@ export async function createBenchAppModule(config: ServerConfig): Promise<Type<N
     const create = PEER_MIDDLEWARE[route];
     if (create) peers.set(route, await create({ resource: config.resource, issuer: config.rsIssuer }));
   }
-  const guarded = config.routes.some((route) => OUR_ROUTES.includes(route)) ? await import('./guarded-route.js') : undefined;
-  const controllerOf = (route: RouteName): Type =>
-    route === 'guard' ? guarded!.GuardedController : route === 'dpop' ? guarded!.DpopGuardedController : CONTROLLERS[route];
+  const guarded = mountsOurModule(config.routes) ? await import('./guarded-route.js') : undefined;
+  const mcp = config.routes.some(isMcpRoute) ? await import('./mcp-routes.js') : undefined;
+  const controllers: Record<RouteName, Type | undefined> = {
+    ...CONTROLLERS,
+    guard: guarded?.GuardedController,
+    dpop: guarded?.DpopGuardedController,
+    'mcp-open': mcp?.McpOpenController,
+    'mcp-guard': mcp?.McpGuardedController,
+  };
 
   @Module({
     imports: guarded ? [guarded.guardedModule(config)] : [],
-    controllers: config.routes.map(controllerOf),
+    controllers: config.routes.map((route) => controllers[route]!),
   })
   class BenchAppModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CpuProfiler } from '../profile/cpu-profiler.js';
 import type { ServerCommand, ServerConfig, ServerMessage } from '../protocol.js';
-import { createBenchAppModule } from './bench-app.module.js';
+import { createBenchAppModule, mountsOurModule } from './bench-app.module.js';
 import { PeerHttpErrorFilter } from './peer-http-error.filter.js';
 
 // The server half of a run: a child process (its own event loop and core) that boots the benchmark app on
@@ -18,9 +19,8 @@ async function main(): Promise<void> {
   if (config.routes.includes('auth0')) app.useGlobalFilters(new PeerHttpErrorFilter(app.getHttpAdapter()));
   await app.listen(0, '127.0.0.1');
   const listeningAtMs = performance.now();
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const ours = config.routes.includes('guard') || config.routes.includes('dpop');
-  const cache = ours ? (await import('./guarded-route.js')).verifiedTokenCacheOf(app) : undefined;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const cache = mountsOurModule(config.routes) ? (await import('./guarded-route.js')).verifiedTokenCacheOf(app) : undefined;
   const cacheMaxEntries = cache?.maxEntries;
 
   let profiler: CpuProfiler | undefined;
