@@ -23,7 +23,18 @@ import { isToolResult, requestFor, withBearer } from './route-request.js';
 import { BenchServer, getOnce, getOnceWithHeaders, requestOnce } from './server-process.js';
 import { median, minMax } from './stats.js';
 import { keyFileOf, mintAccessToken, mintDpopBoundToken, mintRefusedTokens, mintTokenPool } from './tokens.js';
-import { adapterOf, baselineIdOf, isMcpRoute, ROUTES, selectVariants, VARIANTS, type BenchAdapter, type RouteName, type Variant } from './variants.js';
+import {
+  adapterOf,
+  baselineIdOf,
+  isMcpRoute,
+  ROUTES,
+  selectVariants,
+  sendsDistinctTokens,
+  VARIANTS,
+  type BenchAdapter,
+  type RouteName,
+  type Variant,
+} from './variants.js';
 import type { MemoryConfig, MemoryMessage } from './verifier/memory.js';
 import type { MicroConfig, MicroMessage } from './verifier/micro-benchmark.js';
 import { poolDefeatsCache } from './pool-size.js';
@@ -32,11 +43,13 @@ import { poolDefeatsCache } from './pool-size.js';
 // the tokens, then runs each phase against child processes (server, micro-benchmark, memory test) and
 // writes bench/results/latest.md and latest.svg. `npm run bench:profile` profiles the server instead.
 
-/** The tokens of a run: one reused per algorithm, a pool of distinct RS256 ones, and the DPoP route's. */
+/** The tokens of a run: one reused per algorithm, a pool of distinct ones per algorithm, and the DPoP route's. */
 interface RunTokens {
   rs256: string;
   es256: string;
+  /** Distinct RS256 tokens (the micro-benchmark's too), and as many ES256 ones from the second issuer. */
   pool: string[];
+  es256Pool: string[];
   dpop: {
     /** The DPoP client's key, and an RS256 token for the DPoP resource bound to it (`cnf.jkt`). */
     signer: DpopProofSigner;
@@ -106,15 +119,17 @@ async function mintTokens(servers: BenchAuthorizationServers, config: BenchConfi
   // Only the load test, the micro-benchmark and the profiles use the pool of distinct tokens.
   const poolSize = config.profile || !config.skip.has('load') || !config.skip.has('micro') ? config.poolSize : 0;
   const signer = await DpopProofSigner.create();
-  const [rs256, es256, pool, bound, unbound] = await Promise.all([
+  const es256PoolSize = selectVariants(config.variants).some((variant) => variant.tokens === 'distinct-es256') ? poolSize : 0;
+  const [rs256, es256, pool, es256Pool, bound, unbound] = await Promise.all([
     mintAccessToken(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE),
     mintAccessToken(servers.es.key, servers.es.issuer, BENCH_RESOURCE),
     mintTokenPool(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE, poolSize),
+    mintTokenPool(servers.es.key, servers.es.issuer, BENCH_RESOURCE, es256PoolSize),
     mintDpopBoundToken(servers.rs.key, servers.rs.issuer, BENCH_DPOP_RESOURCE, signer.thumbprint),
     mintAccessToken(servers.rs.key, servers.rs.issuer, BENCH_DPOP_RESOURCE),
   ]);
-  log(`minted ${pool.length + 4} tokens in ${((performance.now() - mintStartedAt) / 1000).toFixed(1)} s`);
-  return { rs256, es256, pool, dpop: { signer, bound, unbound } };
+  log(`minted ${pool.length + es256Pool.length + 4} tokens in ${((performance.now() - mintStartedAt) / 1000).toFixed(1)} s`);
+  return { rs256, es256, pool, es256Pool, dpop: { signer, bound, unbound } };
 }
 
 /** Every route needed by the variants, the unprotected baseline always among them. */
@@ -127,20 +142,21 @@ function serverConfig(servers: BenchAuthorizationServers, routes: RouteName[], a
 }
 
 /**
- * A token supplier per variant. Each distinct-token variant cycles the pool with a cursor of its own across
- * rounds: with one shared cursor, our verifier would meet a token again after fewer than twice the cache's
- * size of its own requests (the peers' turns take the rest), still remember it, and serve it from the cache.
+ * A token supplier per variant. Each distinct-token variant cycles its algorithm's pool with a cursor of its
+ * own across rounds: with one shared cursor, our verifier would meet a token again after fewer than twice the
+ * cache's size of its own requests (the peers' turns take the rest), still remember it, and serve it from the cache.
  */
 function tokenSuppliers(tokens: RunTokens): (variant: Variant) => () => string {
   const cursors = new Map<string, number>();
-  const distinctFor = (id: string) => () => {
+  const distinctFor = (id: string, pool: string[]) => () => {
     const cursor = cursors.get(id) ?? 0;
     cursors.set(id, cursor + 1);
-    return tokens.pool[cursor % tokens.pool.length]!;
+    return pool[cursor % pool.length]!;
   };
   const reused = { rs256: tokens.rs256, es256: tokens.es256, dpop: tokens.dpop.bound };
   return (variant) => {
-    if (variant.tokens === 'distinct') return distinctFor(variant.id);
+    if (variant.tokens === 'distinct') return distinctFor(variant.id, tokens.pool);
+    if (variant.tokens === 'distinct-es256') return distinctFor(variant.id, tokens.es256Pool);
     const token = reused[variant.tokens];
     return () => token;
   };
@@ -180,7 +196,7 @@ function loadDriver(config: BenchConfig, server: BenchServer, tokens: RunTokens)
 /** A distinct-token round of ours must be all cache misses: the verified-token cache may not have grown. */
 function assertNoCacheAdmissions<T extends LoadResult>(variant: Variant, result: T): T {
   const { before, after } = result.verifiedTokenCacheEntries ?? {};
-  if (variant.kind === 'ours' && variant.tokens === 'distinct' && before !== undefined && after !== undefined && after > before) {
+  if (variant.kind === 'ours' && sendsDistinctTokens(variant) && before !== undefined && after !== undefined && after > before) {
     throw new Error(`(${variant.id}) let ${after - before} distinct tokens into the verified-token cache: its numbers would include hits`);
   }
   return result;
@@ -195,7 +211,7 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
   const measured: AdapterMeasurement[] = [];
   for (const group of groups) measured.push(await measureAdapter(config, servers, tokens, group.adapter, group.variants));
   const [first] = measured;
-  const proofStats = measured.map((each) => each.dpopProofs).find((stats) => stats !== undefined);
+  const proofStats = combinedProofStats(measured.map((each) => each.dpopProofs));
   return {
     summaries: measured.flatMap((each) => each.summaries),
     poolSize: tokens.pool.length,
@@ -203,6 +219,19 @@ async function measureLoad(config: BenchConfig, servers: BenchAuthorizationServe
     preflight: first!.preflight,
     adapters: measured.map((each) => each.adapter),
     ...(proofStats ? { dpopProofs: proofStats } : {}),
+  };
+}
+
+/** The proofs of every app's DPoP variant together (each app signs its own pools), undefined when none ran. */
+function combinedProofStats(perApp: Array<LoadPhase['dpopProofs']>): LoadPhase['dpopProofs'] {
+  const ran = perApp.filter((stats) => stats !== undefined);
+  if (ran.length === 0) return undefined;
+  const pregenerated = ran.reduce((sum, stats) => sum + stats.pregenerated, 0);
+  const signMicros = ran.reduce((sum, stats) => sum + stats.signMicrosPerProof * stats.pregenerated, 0);
+  return {
+    pregenerated,
+    signMicrosPerProof: pregenerated > 0 ? signMicros / pregenerated : 0,
+    signedDuringLoad: ran.reduce((sum, stats) => sum + stats.signedDuringLoad, 0),
   };
 }
 
@@ -374,6 +403,7 @@ async function measureMicro(config: BenchConfig, servers: BenchAuthorizationServ
     await child.exit();
     return {
       microseconds: result.microseconds,
+      cpuMicroseconds: result.cpuMicroseconds,
       dpopMicroseconds: result.dpopMicroseconds,
       dpopCpuMicroseconds: result.dpopCpuMicroseconds,
       cacheMaxEntries: result.cacheMaxEntries,
@@ -411,6 +441,7 @@ async function startMicroBenchmark(
     resource: BENCH_RESOURCE,
     issuers: [servers.rs.issuer, servers.es.issuer],
     issuer: servers.rs.issuer,
+    es256: { issuer: servers.es.issuer, token: tokens.es256 },
     poolFile,
     rounds: config.microRounds,
     batch: config.microBatch,

@@ -29,10 +29,15 @@ export function isMcpRoute(route: RouteName): boolean {
 }
 
 /**
- * Which tokens a variant sends: one reused RS256 or ES256 token, a fresh one from the pool per request, or one
- * reused DPoP-bound RS256 token with a fresh proof per request.
+ * Which tokens a variant sends: one reused RS256 or ES256 token, a fresh one per request from the pool of that
+ * algorithm, or one reused DPoP-bound RS256 token with a fresh proof per request.
  */
-export type TokenSource = 'rs256' | 'es256' | 'distinct' | 'dpop';
+export type TokenSource = 'rs256' | 'es256' | 'distinct' | 'distinct-es256' | 'dpop';
+
+/** The sources that send a token the server has not seen before with every request. */
+export function sendsDistinctTokens(variant: Variant): boolean {
+  return variant.tokens === 'distinct' || variant.tokens === 'distinct-es256';
+}
 
 /** The HTTP platform of the Nest app a variant runs in; each has its own server child and its own baseline. */
 export type BenchAdapter = 'express' | 'fastify';
@@ -69,6 +74,7 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'b', label: 'BearerAuthGuard, RS256, reused token', route: 'guard', tokens: 'rs256', kind: 'ours' },
   { id: 'c', label: 'BearerAuthGuard, ES256, reused token', route: 'guard', tokens: 'es256', kind: 'ours' },
   { id: 'd', label: 'BearerAuthGuard, RS256, distinct tokens', route: 'guard', tokens: 'distinct', kind: 'ours' },
+  { id: 'd-es256', label: 'BearerAuthGuard, ES256, distinct tokens', route: 'guard', tokens: 'distinct-es256', kind: 'ours' },
   {
     id: 'dpop',
     label: "BearerAuthGuard, dpop: 'allowed', reused DPoP-bound RS256 token, a new ES256 proof per request",
@@ -99,6 +105,22 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'fb', label: 'Fastify: BearerAuthGuard, RS256, reused token', route: 'guard', tokens: 'rs256', kind: 'ours', adapter: 'fastify' },
   { id: 'fc', label: 'Fastify: BearerAuthGuard, ES256, reused token', route: 'guard', tokens: 'es256', kind: 'ours', adapter: 'fastify' },
   { id: 'fd', label: 'Fastify: BearerAuthGuard, RS256, distinct tokens', route: 'guard', tokens: 'distinct', kind: 'ours', adapter: 'fastify' },
+  {
+    id: 'fd-es256',
+    label: 'Fastify: BearerAuthGuard, ES256, distinct tokens',
+    route: 'guard',
+    tokens: 'distinct-es256',
+    kind: 'ours',
+    adapter: 'fastify',
+  },
+  {
+    id: 'fdpop',
+    label: "Fastify: BearerAuthGuard, dpop: 'allowed', reused DPoP-bound RS256 token, a new ES256 proof per request",
+    route: 'dpop',
+    tokens: 'dpop',
+    kind: 'ours',
+    adapter: 'fastify',
+  },
   {
     id: 'fm',
     label: 'Fastify: MCP tools/call, SDK v2 Streamable HTTP, unprotected',

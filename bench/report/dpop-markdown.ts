@@ -1,5 +1,6 @@
 import { median } from '../stats.js';
 import { DPOP_CONTENDERS } from '../verifier/dpop-proof-contenders.js';
+import { adapterOf } from '../variants.js';
 import type { BenchReport, LoadPhase, MicroPhase, VariantSummary } from './results.js';
 
 const DESCRIBE: Record<(typeof DPOP_CONTENDERS)[number], string> = {
@@ -15,13 +16,13 @@ const DESCRIBE: Record<(typeof DPOP_CONTENDERS)[number], string> = {
  * Empty when neither the DPoP variant nor the DPoP micro-benchmark ran.
  */
 export function dpopSection(report: BenchReport): string[] {
-  const variant = report.load?.summaries.find((summary) => summary.variant.tokens === 'dpop');
+  const variants = report.load?.summaries.filter((summary) => summary.variant.tokens === 'dpop') ?? [];
   const micro = report.micro?.dpopMicroseconds ? report.micro : undefined;
-  if (!variant && !micro) return [];
+  if (variants.length === 0 && !micro) return [];
   return [
     '## DPoP: the cost of a proof',
     '',
-    'A request of (dpop) carries the same kind of reused token as (b), RS256 and known to the verified-token cache, but bound to an ES256 key ' +
+    'A request of (dpop) (and of (fdpop), the same on Fastify) carries the same kind of reused token as (b), RS256 and known to the verified-token cache, but bound to an ES256 key ' +
       '(`cnf.jkt`) and sent as `Authorization: DPoP` with a new proof in the `DPoP` header (fresh `jti`, `iat` now, `htm`, `htu` = the resource ' +
       "identifier, `ath`), to a resource with `dpop: 'allowed'` and the library's defaults. **What a proof adds per request: one ES256 signature " +
       'verification and one store write** (the `jti` marker in the default in-memory `McpAuthStore`), besides decoding the proof, hashing the token ' +
@@ -29,28 +30,38 @@ export function dpopSection(report: BenchReport): string[] {
       'row below is what that saves each later proof). Unlike a reused Bearer token, which the guard answers synchronously, a proof makes every ' +
       "request wait for the signature check on libuv's thread pool.",
     '',
-    ...(variant && report.load ? loadLines(variant, report.load, micro) : []),
+    ...variants.flatMap((variant) => loadLines(variant, report.load!, micro)),
+    ...proofPoolLines(report.load),
     ...(micro ? microLines(micro) : []),
     ...(report.load?.preflight.dpop ? preflightLines(report.load.preflight.dpop) : []),
   ];
 }
 
+/** What a DPoP variant adds under load to the reused Bearer token of its own app ((b) on Express, (fb) on Fastify). */
 function loadLines(variant: VariantSummary, load: LoadPhase, micro: MicroPhase | undefined): string[] {
-  const reference = load.summaries.find((summary) => summary.variant.id === 'b') ?? load.summaries.find((summary) => summary.variant.id === 'c');
+  const reference = load.summaries.find(
+    (summary) => summary.variant.route === 'guard' && summary.variant.tokens === 'rs256' && adapterOf(summary.variant) === adapterOf(variant.variant),
+  );
   // CPU time, like the server's per request; 16 in flight, like the load's 16 connections.
   const proofCheck = micro && medianOf(micro.dpopCpuMicroseconds, 'concurrency 16', 'dpop-proof-replay');
-  const proofs = load.dpopProofs;
   const lines: string[] = [];
   if (reference) {
     const added = variant.cpuMicrosPerRequest - reference.cpuMicrosPerRequest;
     lines.push(
-      `Under load, (dpop) cost ${variant.cpuMicrosPerRequest.toFixed(0)} µs of server CPU per request against ${reference.cpuMicrosPerRequest.toFixed(0)} µs ` +
+      `Under load, (${variant.variant.id}) cost ${variant.cpuMicrosPerRequest.toFixed(0)} µs of server CPU per request against ${reference.cpuMicrosPerRequest.toFixed(0)} µs ` +
         `for (${reference.variant.id}): **${added.toFixed(0)} µs added by the proof**` +
         (proofCheck === undefined ? '' : `, against ${proofCheck.toFixed(0)} µs of CPU for a whole proof check with its store write in process (below)`) +
         `; throughput ratio ${ratio(variant.ratio)} against ${ratio(reference.ratio)}.`,
       '',
     );
   }
+  return lines;
+}
+
+/** How the DPoP variants' proofs were made, when one ran. */
+function proofPoolLines(load: LoadPhase | undefined): string[] {
+  const proofs = load?.dpopProofs;
+  const lines: string[] = [];
   if (proofs && proofs.pregenerated === 0) {
     lines.push(
       `BENCH_DPOP_INLINE: all ${proofs.signedDuringLoad} proofs were signed by the load generator while it built each request, ` +

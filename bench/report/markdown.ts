@@ -1,6 +1,7 @@
 import { median } from '../stats.js';
-import { isMcpRoute } from '../variants.js';
+import { isMcpRoute, sendsDistinctTokens } from '../variants.js';
 import { dpopSection } from './dpop-markdown.js';
+import { targetsSection } from './targets.js';
 import type { BenchReport, BootstrapMeasurement, LoadPhase, MemoryPhase, MicroPhase } from './results.js';
 
 /** Target of issue 5: our cost per new token at most 1.2 × jose.jwtVerify with a cached key. */
@@ -29,6 +30,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   ];
   if (report.load) lines.push(...loadSection(report.load, report));
+  lines.push(...targetsSection(report));
   if (report.micro) lines.push(...microSection(report.micro));
   lines.push(...dpopSection(report));
   if (report.bootstrap) lines.push(...bootstrapSection(report.bootstrap));
@@ -67,7 +69,7 @@ function appsText(adapters: readonly string[]): string {
 
 function loadSection(load: LoadPhase, report: BenchReport): string[] {
   const { config } = report;
-  const distinct = load.summaries.filter((summary) => summary.variant.tokens === 'distinct');
+  const distinct = load.summaries.filter((summary) => sendsDistinctTokens(summary.variant));
   const built = distinct.reduce((sum, summary) => sum + summary.runs.reduce((runs, run) => runs + run.requestsBuilt, 0), 0);
   return [
     '## Throughput and latency',
@@ -96,9 +98,11 @@ function loadSection(load: LoadPhase, report: BenchReport): string[] {
     `![Throughput ratios](${report.config.outName}.svg)`,
     '',
     `Distinct tokens: a pool of ${load.poolSize} RS256 tokens minted for this run (all valid, signed by the key the dev authorization server publishes), ` +
-      `handed out one per request by autocannon's per-request setup and cycled with one cursor across rounds; ` +
+      'and as many ES256 ones from the second issuer for the ES256 variants, ' +
+      `handed out one per request by autocannon's per-request setup and cycled with a cursor per variant across rounds; ` +
       `the verified-token cache holds ${load.cacheMaxEntries ?? 'n/a'} entries and admits a token on its second verification while it still remembers the first ` +
-      '(up to twice its size), so with a pool more than twice the cache no token is ever admitted: every request of (d) is a cache miss. ' +
+      '(up to twice its size), so with a pool more than twice the cache no token is ever admitted: every request of a distinct-token variant of ours is a ' +
+      'cache miss (the run stops if the cache grew during one). ' +
       `${built} requests were built with distinct tokens in the recorded rounds.`,
     '',
     '### Preflight: what each route answered',
@@ -143,7 +147,8 @@ function microSection(micro: MicroPhase): string[] {
     return values && values.length > 0 ? median(values) : undefined;
   };
   const describe: Record<string, string> = {
-    'signature-only': "the signature check alone, as ours runs it (Node's `crypto.verify` on the thread pool), nothing else checked",
+    'signature-only': "the RS256 signature check alone, as ours runs it (Node's `crypto.verify` on the thread pool), nothing else checked",
+    'signature-only-es256': 'the same for an ES256 token (the second issuer\'s; not a contender, the floor of the ES256 variants)',
     'jose-key': '`jose.jwtVerify`, public key already imported (the issue\'s floor per new token)',
     'jose-remote-jwks': '`jose.jwtVerify`, warmed `createRemoteJWKSet`',
     'ours-new': '**our verifier, new token** (cache miss)',

@@ -76,6 +76,8 @@ export interface BootstrapMeasurement {
 export interface MicroPhase {
   /** mode (e.g. "concurrency 1") → contender → µs/op per round. */
   microseconds: Record<string, Record<string, number[]>>;
+  /** The same contenders' CPU time per operation (the whole process, thread pool included); absent in older results. */
+  cpuMicroseconds?: Record<string, Record<string, number[]>>;
   /** The same for one DPoP proof check (bench/verifier/dpop-proof-contenders.ts); absent in older results. */
   dpopMicroseconds?: Record<string, Record<string, number[]>>;
   /** Those contenders' CPU time per operation (the whole process, thread pool included). */

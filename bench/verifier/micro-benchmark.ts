@@ -13,6 +13,7 @@ import { createVerifierContext } from './verifier-context.js';
 // Contenders, each timed over the same number of operations per round, rounds in rotating order:
 // - signature-only:   the RS256 signature check alone, as our verifier runs it (Node's crypto.verify on the
 //                     thread pool), nothing else: what no verifier built on it goes below.
+// - signature-only-es256: the same for an ES256 token of the second issuer (the floor of the ES256 variants).
 // - jose-key:         jose.jwtVerify with the public key already imported: the issue's floor per new token.
 // - jose-remote-jwks: jose.jwtVerify with a warmed createRemoteJWKSet: what a straightforward verifier pays.
 // - ours-new:         our verifier (from DI, defaults) with a token it has not seen: every one a cache miss.
@@ -25,6 +26,8 @@ export interface MicroConfig {
   issuers: string[];
   /** The issuer whose tokens are in the pool (its JWKS provides the floor's key). */
   issuer: string;
+  /** The second issuer and one of its ES256 tokens, for the ES256 signature check alone. */
+  es256: { issuer: string; token: string };
   poolFile: string;
   rounds: number;
   batch: number;
@@ -37,6 +40,8 @@ export type MicroMessage =
   | {
       type: 'result';
       microseconds: Record<string, Record<string, number[]>>;
+      /** The same contenders' CPU time per operation (the whole process, thread pool included). */
+      cpuMicroseconds: Record<string, Record<string, number[]>>;
       /** The DPoP proof contenders, the same way, and as CPU time of the process (all threads) per operation. */
       dpopMicroseconds: Record<string, Record<string, number[]>>;
       dpopCpuMicroseconds: Record<string, Record<string, number[]>>;
@@ -59,11 +64,11 @@ async function main(): Promise<void> {
     throw new Error(`the pool (${pool.length}) must be larger than twice the cache (${cacheMaxEntries})`);
   }
 
-  const metadata = (await (await fetch(`${config.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
-  const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: JWK[] };
-  const publicKey = await importJWK(keys[0]!, keys[0]!.alg ?? 'RS256');
-  const keyObject = createPublicKey({ key: keys[0]! as JsonWebKey, format: 'jwk' });
-  const remoteKeySet = createRemoteJWKSet(new URL(metadata.jwks_uri));
+  const { jwksUri, key } = await firstPublishedKey(config.issuer);
+  const publicKey = await importJWK(key, key.alg ?? 'RS256');
+  const keyObject = createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
+  const es256KeyObject = createPublicKey({ key: (await firstPublishedKey(config.es256.issuer)).key as JsonWebKey, format: 'jwk' });
+  const remoteKeySet = createRemoteJWKSet(new URL(jwksUri));
   await remoteKeySet.reload();
   const claims = { issuer: config.issuer, audience: config.resource };
 
@@ -74,7 +79,8 @@ async function main(): Promise<void> {
   const reused = pool[0]!;
 
   const contenders: NamedContender[] = [
-    ['signature-only', (token) => signatureOnly(token, keyObject), nextForOthers],
+    ['signature-only', (token) => signatureOnly('RS256', token, keyObject), nextForOthers],
+    ['signature-only-es256', (token) => signatureOnly('ES256', token, es256KeyObject), () => config.es256.token],
     ['jose-key', (token) => jwtVerify(token, publicKey, claims), nextForOthers],
     ['jose-remote-jwks', (token) => jwtVerify(token, remoteKeySet, claims), nextForOthers],
     ['ours-new', (token) => ours.verify(token), nextForOurs],
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const { wall: microseconds } = await timeContenders(contenders, config);
+  const { wall: microseconds, cpu: cpuMicroseconds } = await timeContenders(contenders, config);
   // The proof check is compared with the server CPU a DPoP request adds under load, so its CPU time is kept too:
   // on a busy machine wall time says more about the neighbours than about the check.
   const dpop = await timeContenders(await dpopProofContenders(BENCH_DPOP_RESOURCE, reused), config);
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
   const result: MicroMessage = {
     type: 'result',
     microseconds,
+    cpuMicroseconds,
     dpopMicroseconds: dpop.wall,
     dpopCpuMicroseconds: dpop.cpu,
     cacheMaxEntries,
@@ -135,11 +142,18 @@ async function timeContenders(contenders: NamedContender[], config: MicroConfig)
   return { wall, cpu };
 }
 
-/** The RS256 signature check alone, as our verifier runs it (on the thread pool): split, decode, verify. */
-async function signatureOnly(token: string, key: ReturnType<typeof createPublicKey>): Promise<boolean> {
+/** The first key an issuer's JWKS publishes (each dev authorization server publishes one), and the JWKS URI. */
+async function firstPublishedKey(issuer: string): Promise<{ jwksUri: string; key: JWK }> {
+  const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const { keys } = (await (await fetch(metadata.jwks_uri)).json()) as { keys: JWK[] };
+  return { jwksUri: metadata.jwks_uri, key: keys[0]! };
+}
+
+/** A signature check alone, as our verifier runs it (on the thread pool): split, decode, verify. */
+async function signatureOnly(alg: 'RS256' | 'ES256', token: string, key: ReturnType<typeof createPublicKey>): Promise<boolean> {
   const end = token.lastIndexOf('.');
-  const valid = await verifyJwsSignature('RS256', key, Buffer.from(token.slice(0, end), 'latin1'), Buffer.from(token.slice(end + 1), 'base64url'));
-  if (!valid) throw new Error('signature-only: a pool token did not verify');
+  const valid = await verifyJwsSignature(alg, key, Buffer.from(token.slice(0, end), 'latin1'), Buffer.from(token.slice(end + 1), 'base64url'));
+  if (!valid) throw new Error(`signature-only: an ${alg} token did not verify`);
   return valid;
 }
 
