@@ -1,15 +1,32 @@
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+  /** The value of `moves` when the entry was last put at the back of the eviction order. */
+  movedAt: number;
+}
+
 /**
  * A map whose entries expire and whose size is capped: when full, the least recently used entry goes.
  * What every in-process cache here needs so that no input, however hostile, makes memory grow unbounded.
+ *
+ * Recency is kept at the cost of a Map delete and set per read, except for an entry already in the newer
+ * half of the eviction order (fewer than half the capacity put behind it since its last move): it is far
+ * from eviction, so a read leaves it where it is. A hot entry, read on every request, then costs one Map
+ * lookup; every entry read since it last moved still outlives at least half the capacity of newer ones.
  */
 export class BoundedTtlMap<K, V> {
-  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+  private readonly entries = new Map<K, Entry<V>>();
+  /** Entries put at the back of the eviction order so far (inserted or moved there by a read). */
+  private moves = 0;
+  private readonly keepInPlaceWithin: number;
 
   constructor(
     private readonly maxEntries: number,
     /** The clock, in milliseconds; injectable for tests. */
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.keepInPlaceWithin = Math.floor(maxEntries / 2);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -23,8 +40,11 @@ export class BoundedTtlMap<K, V> {
       this.entries.delete(key);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (this.moves - entry.movedAt >= this.keepInPlaceWithin) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      entry.movedAt = ++this.moves;
+    }
     return entry.value;
   }
 
@@ -37,7 +57,7 @@ export class BoundedTtlMap<K, V> {
     if (ttlMs <= 0 || this.maxEntries <= 0) return;
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.evictOne();
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs, movedAt: ++this.moves });
   }
 
   /**
@@ -49,7 +69,7 @@ export class BoundedTtlMap<K, V> {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.dropExpired();
     if (this.entries.size >= this.maxEntries) return false;
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs, movedAt: ++this.moves });
     return true;
   }
 

@@ -25,7 +25,9 @@ export class OperationRequirementsTable {
 
   /** Whether nothing is declared: the guard then has no operation to look up. */
   get isEmpty(): boolean {
-    return this.templates.length === 0 && Object.values(this.named).every((map) => map.size === 0);
+    // Read on every guarded request: spelled out rather than iterated, so that it allocates nothing.
+    const { tool, resource, prompt } = this.named;
+    return this.templates.length === 0 && tool.size === 0 && resource.size === 0 && prompt.size === 0;
   }
 
   add(kind: McpOperationKind, name: string, requirements: OperationRequirements): this {
