@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +11,7 @@ import { dpopPreflightCases } from './dpop-preflight.js';
 import { DpopProofPool } from './dpop-proof-pool.js';
 import { DpopProofSigner } from './dpop-proofs.js';
 import { runLoad, type LoadResult } from './load.js';
-import { CHILD_SCRIPTS, PACKAGE_ROOT, RESULTS_DIR } from './paths.js';
+import { CHILD_SCRIPTS, PACKAGE_ROOT, RESULTS_DIR, TRIED_AND_DROPPED_FILE } from './paths.js';
 import { summarizeCpuProfile } from './profile/cpu-profile-summary.js';
 import { renderProfileMarkdown, type ProfileSection } from './profile/profile-report.js';
 import { BENCH_DPOP_RESOURCE, BENCH_RESOURCE, BENCH_SCOPE, type ServerConfig } from './protocol.js';
@@ -552,7 +552,11 @@ async function profileServer(config: BenchConfig, servers: BenchAuthorizationSer
     });
     log(`profiled the verifier: ${verifications} new tokens`);
     const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await writeFile(join(RESULTS_DIR, 'profile.md'), renderProfileMarkdown(date, machineInfo(), config.durationSeconds, config.connections, sections));
+    const triedAndDropped = await readFile(TRIED_AND_DROPPED_FILE, 'utf8');
+    await writeFile(
+      join(RESULTS_DIR, 'profile.md'),
+      renderProfileMarkdown(date, machineInfo(), config.durationSeconds, config.connections, sections, triedAndDropped),
+    );
     log(`wrote ${relative(PACKAGE_ROOT, join(RESULTS_DIR, 'profile.md'))}`);
   } finally {
     await server.stop().catch(() => server.kill());

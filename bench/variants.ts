@@ -48,6 +48,8 @@ export interface Variant {
   route: RouteName;
   tokens: TokenSource;
   kind: 'baseline' | 'floor' | 'ours' | 'peer';
+  /** A shorter label for the chart, where the whole one would not fit beside its bar. */
+  chartLabel?: string;
   /** Express unless said otherwise. */
   adapter?: BenchAdapter;
   /**
@@ -63,10 +65,18 @@ const DEFAULT_BASELINES: Record<BenchAdapter, string> = { express: 'a', fastify:
 
 export const VARIANTS: readonly Variant[] = [
   { id: 'a', label: 'unprotected route', route: 'open', tokens: 'rs256', kind: 'baseline' },
-  { id: 'a-guard', label: 'no-op async guard (the floor of any Nest guard)', route: 'noop-guard', tokens: 'rs256', kind: 'floor' },
+  {
+    id: 'a-guard',
+    label: 'no-op async guard (the floor of any Nest guard)',
+    chartLabel: 'no-op async guard',
+    route: 'noop-guard',
+    tokens: 'rs256',
+    kind: 'floor',
+  },
   {
     id: 'a-interceptor',
     label: 'no-op async guard + pass-through interceptor (Nest interceptor pipeline; ours uses none)',
+    chartLabel: 'no-op async guard + pass-through interceptor',
     route: 'noop-guard-interceptor',
     tokens: 'rs256',
     kind: 'floor',
@@ -78,6 +88,7 @@ export const VARIANTS: readonly Variant[] = [
   {
     id: 'dpop',
     label: "BearerAuthGuard, dpop: 'allowed', reused DPoP-bound RS256 token, a new ES256 proof per request",
+    chartLabel: 'BearerAuthGuard, DPoP, a new proof per request',
     route: 'dpop',
     tokens: 'dpop',
     kind: 'ours',
@@ -89,10 +100,18 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'g', label: 'MCP SDK requireBearerAuth + jose, reused token', route: 'mcp-sdk', tokens: 'rs256', kind: 'peer' },
   { id: 'g-distinct', label: 'MCP SDK requireBearerAuth + jose, distinct tokens', route: 'mcp-sdk', tokens: 'distinct', kind: 'peer' },
   // A real MCP tools/call, unprotected and behind our guard: (mb)'s ratio is to (m), the same call without the guard.
-  { id: 'm', label: 'MCP tools/call, SDK v2 Streamable HTTP, unprotected', route: 'mcp-open', tokens: 'rs256', kind: 'baseline' },
+  {
+    id: 'm',
+    label: 'MCP tools/call, SDK v2 Streamable HTTP, unprotected',
+    chartLabel: 'MCP tools/call, unprotected',
+    route: 'mcp-open',
+    tokens: 'rs256',
+    kind: 'baseline',
+  },
   {
     id: 'mb',
     label: 'MCP tools/call behind BearerAuthGuard, RS256, reused token',
+    chartLabel: 'MCP tools/call behind BearerAuthGuard',
     route: 'mcp-guard',
     tokens: 'rs256',
     kind: 'ours',
@@ -116,6 +135,7 @@ export const VARIANTS: readonly Variant[] = [
   {
     id: 'fdpop',
     label: "Fastify: BearerAuthGuard, dpop: 'allowed', reused DPoP-bound RS256 token, a new ES256 proof per request",
+    chartLabel: 'Fastify: BearerAuthGuard, DPoP, a new proof per request',
     route: 'dpop',
     tokens: 'dpop',
     kind: 'ours',
@@ -124,6 +144,7 @@ export const VARIANTS: readonly Variant[] = [
   {
     id: 'fm',
     label: 'Fastify: MCP tools/call, SDK v2 Streamable HTTP, unprotected',
+    chartLabel: 'Fastify: MCP tools/call, unprotected',
     route: 'mcp-open',
     tokens: 'rs256',
     kind: 'baseline',
@@ -132,6 +153,7 @@ export const VARIANTS: readonly Variant[] = [
   {
     id: 'fmb',
     label: 'Fastify: MCP tools/call behind BearerAuthGuard, RS256, reused token',
+    chartLabel: 'Fastify: MCP tools/call behind BearerAuthGuard',
     route: 'mcp-guard',
     tokens: 'rs256',
     kind: 'ours',

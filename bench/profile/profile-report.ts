@@ -9,8 +9,18 @@ export interface ProfileSection {
   summary: CpuProfileSummary;
 }
 
-/** Where the server's CPU time went under each profiled variant: by area, then the top functions by self time. */
-export function renderProfileMarkdown(date: string, machine: MachineInfo, durationSeconds: number, connections: number, sections: ProfileSection[]): string {
+/**
+ * Where the server's CPU time went under each profiled variant: by area, then the top functions by self time;
+ * then `triedAndDropped`, the hand-kept record of what was measured and left (bench/profile/tried-and-dropped.md).
+ */
+export function renderProfileMarkdown(
+  date: string,
+  machine: MachineInfo,
+  durationSeconds: number,
+  connections: number,
+  sections: ProfileSection[],
+  triedAndDropped: string,
+): string {
   const lines = [
     '# Server CPU profiles',
     '',
@@ -42,5 +52,6 @@ export function renderProfileMarkdown(date: string, machine: MachineInfo, durati
       '',
     );
   }
+  lines.push(triedAndDropped.trimEnd(), '');
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import type { VariantSummary } from './results.js';
 
 const COLORS = { baseline: '#8c8c8c', floor: '#bdbdbd', ours: '#e0234e', peer: '#3b6ea5' } as const;
 const ROW_HEIGHT = 26;
-const LABEL_WIDTH = 360;
+const LABEL_WIDTH = 400;
 const PLOT_WIDTH = 420;
 const TOP = 46;
 
@@ -35,7 +35,7 @@ export function ratioChartSvg(summaries: VariantSummary[], subtitle: string): st
     const color = COLORS[row.variant.kind];
     const to = row.variant.comparedTo === undefined ? '' : ` to (${escapeXml(row.baseline!)})`;
     return [
-      `<text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" class="label">(${escapeXml(row.variant.id)}) ${escapeXml(row.variant.label)}</text>`,
+      `<text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" class="label">(${escapeXml(row.variant.id)}) ${escapeXml(row.variant.chartLabel ?? row.variant.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${barWidth.toFixed(1)}" height="14" fill="${color}"/>`,
       `<text x="${(LABEL_WIDTH + barWidth + 6).toFixed(1)}" y="${y + 15}" class="value">${row.ratio!.toFixed(2)}${to}</text>`,
       row.cpuRatio === undefined

@@ -1,3 +1,4 @@
+import { DPOP_BENCH_MAX_MARKERS } from '../bench-module-options.js';
 import { median } from '../stats.js';
 import { DPOP_CONTENDERS } from '../verifier/dpop-proof-contenders.js';
 import { adapterOf } from '../variants.js';
@@ -25,7 +26,9 @@ export function dpopSection(report: BenchReport): string[] {
     'A request of (dpop) (and of (fdpop), the same on Fastify) carries the same kind of reused token as (b), RS256 and known to the verified-token cache, but bound to an ES256 key ' +
       '(`cnf.jkt`) and sent as `Authorization: DPoP` with a new proof in the `DPoP` header (fresh `jti`, `iat` now, `htm`, `htu` = the resource ' +
       "identifier, `ath`), to a resource with `dpop: 'allowed'` and the library's defaults. **What a proof adds per request: one ES256 signature " +
-      'verification and one store write** (the `jti` marker in the default in-memory `McpAuthStore`), besides decoding the proof, hashing the token ' +
+      'verification and one store write** (the `jti` marker in the in-memory `McpAuthStore`, whose `maxMarkers` the run raises to ' +
+      `${DPOP_BENCH_MAX_MARKERS}: markers live 600 s, and the default 100000 would fill within a run), ` +
+      'besides decoding the proof, hashing the token ' +
       "and the key (`ath`, RFC 7638 thumbprint). The proof's `jwk` is imported once per client key and kept by its thumbprint (the key-import " +
       'row below is what that saves each later proof). Unlike a reused Bearer token, which the guard answers synchronously, a proof makes every ' +
       "request wait for the signature check on libuv's thread pool.",

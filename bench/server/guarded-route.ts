@@ -2,13 +2,14 @@ import { Controller, Get, UseGuards, type DynamicModule, type INestApplication }
 import {
   AccessTokenVerifier,
   BearerAuthGuard,
+  InMemoryMcpAuthStore,
   MCP_AUTH_RESOLVED_OPTIONS,
   McpAuthModule,
   ProtectedResource,
   RequireScopes,
   type ResolvedMcpAuthOptions,
 } from '../../lib/index.js';
-import { benchDpopResource, benchModuleOptions } from '../bench-module-options.js';
+import { benchDpopResource, benchModuleOptions, DPOP_BENCH_MAX_MARKERS } from '../bench-module-options.js';
 import { BENCH_DPOP_RESOURCE, BENCH_RESOURCE, BENCH_SCOPE, RESPONSE_BODY, type ServerConfig } from '../protocol.js';
 import { verifiedTokenCacheSize } from '../verifier/verifier-context.js';
 
@@ -43,7 +44,10 @@ export class DpopGuardedController {
 export function guardedModule(config: ServerConfig): DynamicModule {
   const issuers = [config.rsIssuer, config.esIssuer];
   const options = benchModuleOptions(config.resource, issuers);
-  if (config.routes.includes('dpop')) options.protectedResources.push(benchDpopResource(BENCH_DPOP_RESOURCE, issuers));
+  if (config.routes.includes('dpop')) {
+    options.protectedResources.push(benchDpopResource(BENCH_DPOP_RESOURCE, issuers));
+    options.store = new InMemoryMcpAuthStore({ maxMarkers: DPOP_BENCH_MAX_MARKERS });
+  }
   return McpAuthModule.forRoot(options);
 }
 
