@@ -119,7 +119,9 @@ async function mintTokens(servers: BenchAuthorizationServers, config: BenchConfi
   // Only the load test, the micro-benchmark and the profiles use the pool of distinct tokens.
   const poolSize = config.profile || !config.skip.has('load') || !config.skip.has('micro') ? config.poolSize : 0;
   const signer = await DpopProofSigner.create();
-  const es256PoolSize = selectVariants(config.variants).some((variant) => variant.tokens === 'distinct-es256') ? poolSize : 0;
+  // The ES256 pool only when a variant that runs sends one (a load of them, or a profile).
+  const loaded = config.profile ? selectVariants(config.profileVariants) : config.skip.has('load') ? [] : selectVariants(config.variants);
+  const es256PoolSize = loaded.some((variant) => variant.tokens === 'distinct-es256') ? poolSize : 0;
   const [rs256, es256, pool, es256Pool, bound, unbound] = await Promise.all([
     mintAccessToken(servers.rs.key, servers.rs.issuer, BENCH_RESOURCE),
     mintAccessToken(servers.es.key, servers.es.issuer, BENCH_RESOURCE),
