@@ -2,6 +2,7 @@ import { DPOP_BENCH_MAX_MARKERS } from '../bench-module-options.js';
 import { median } from '../stats.js';
 import { DPOP_CONTENDERS } from '../verifier/dpop-proof-contenders.js';
 import { adapterOf } from '../variants.js';
+import { findSummary } from './find-summary.js';
 import type { BenchReport, LoadPhase, MicroPhase, VariantSummary } from './results.js';
 
 const DESCRIBE: Record<(typeof DPOP_CONTENDERS)[number], string> = {
@@ -42,9 +43,7 @@ export function dpopSection(report: BenchReport): string[] {
 
 /** What a DPoP variant adds under load to the reused Bearer token of its own app ((b) on Express, (fb) on Fastify). */
 function loadLines(variant: VariantSummary, load: LoadPhase, micro: MicroPhase | undefined): string[] {
-  const reference = load.summaries.find(
-    (summary) => summary.variant.route === 'guard' && summary.variant.tokens === 'rs256' && adapterOf(summary.variant) === adapterOf(variant.variant),
-  );
+  const reference = findSummary(load.summaries, adapterOf(variant.variant), 'guard', 'rs256');
   // CPU time, like the server's per request; 16 in flight, like the load's 16 connections.
   const proofCheck = micro && medianOf(micro.dpopCpuMicroseconds, 'concurrency 16', 'dpop-proof-replay');
   const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { median } from '../stats.js';
-import { adapterOf, type BenchAdapter, type TokenSource } from '../variants.js';
+import { adapterOf, type BenchAdapter, type RouteName, type TokenSource } from '../variants.js';
+import { findSummary } from './find-summary.js';
 import type { BenchReport, LoadPhase, MicroPhase, VariantSummary } from './results.js';
 
 /** Issue 16, criterion 1: a reused token's request costs at most this many times the unprotected route's server CPU. */
@@ -47,8 +48,7 @@ export function computeTargets(load: LoadPhase, micro: MicroPhase | undefined): 
   const reused: ReusedTarget[] = [];
   const newToken: NewTokenTarget[] = [];
   for (const adapter of load.adapters) {
-    const find = (route: string, tokens: TokenSource) =>
-      load.summaries.find((summary) => summary.variant.route === route && summary.variant.tokens === tokens && adapterOf(summary.variant) === adapter);
+    const find = (route: RouteName, tokens: TokenSource) => findSummary(load.summaries, adapter, route, tokens);
     const baseline = find('open', 'rs256');
     if (!baseline) continue;
     for (const alg of ['rs256', 'es256'] as const) {
