@@ -40,7 +40,7 @@ describe('BoundedTtlMap', () => {
     expect(present(map, keys)).toEqual(['old-1']);
   });
 
-  it('leaves an entry read in the newer half in place, and it still outlives half the capacity of new entries', () => {
+  it('keeps an entry read again and again in the newer half for at least half the capacity of new entries', () => {
     const keys = Array.from({ length: 10 }, (_, index) => `old-${index}`);
     const map = filled(10, keys);
     // Hot: read again and again right after its insertion, never moved.
